@@ -1,0 +1,12 @@
+package org.smapimigrate.cli;
+
+import picocli.CommandLine;
+
+/** Prints the version from the jar manifest, or "dev" when run from classes. */
+final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String v = SmapiMigrate.class.getPackage().getImplementationVersion();
+        return new String[] {"smapi-migrate " + (v == null ? "dev" : v)};
+    }
+}

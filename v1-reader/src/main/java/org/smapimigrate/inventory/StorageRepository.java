@@ -1,0 +1,19 @@
+package org.smapimigrate.inventory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import org.smapimigrate.disk.VirtualDisk;
+
+/** A SMAPIv1 SR opened read-only: file SR directory or LVM physical volumes. */
+public interface StorageRepository extends Closeable {
+
+    /** Scans the SR. Damaged VDIs are reported as problems; the scan itself does not fail on them. */
+    SrInventory inventory() throws IOException;
+
+    /**
+     * Opens a VDI (a leaf, base copy, hidden leaf or raw VDI) as its flattened virtual disk.
+     * Fails with an {@link org.smapimigrate.disk.ImageDefectException} naming the defect when
+     * its chain cannot be read exactly.
+     */
+    VirtualDisk openVdi(String uuid) throws IOException;
+}
