@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%nDescription:%n",
         description = {
-            "Reads the VDI through its chain exactly as tapdisk does, sector bitmap by sector",
-            "bitmap, and writes the flattened virtual disk. Only allocated data is read; holes",
-            "stay holes in a raw output file (it is sparse) and become NBD WRITE_ZEROES on an",
-            "NBD export. The source is opened read-only.",
+            "Reads the VDI through its chain exactly as tapdisk does, sector bitmap by",
+            "sector bitmap, and writes the flattened virtual disk. Only allocated data is",
+            "read; holes stay holes in a raw output file (it is sparse) and become NBD",
+            "WRITE_ZEROES on an NBD export. The source is opened read-only.",
             "",
             "The VDI is named by --sr and --vdi, or given directly as a VHD file (its parents",
             "are looked up next to it, never outside its directory)."},
@@ -41,13 +41,13 @@ import picocli.CommandLine.Spec;
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  smapi-migrate export --sr /run/sr-mount/SR --vdi 331a22ef-50c1-48c8-8b69-8cdde37cb59e -o disk.raw",
-            "  smapi-migrate export --sr /dev/sdb --vdi ca470caf-5828-44dd-8a1a-eb097a998ecc -o disk.raw",
-            "  smapi-migrate export /run/sr-mount/SR/331a22ef-50c1-48c8-8b69-8cdde37cb59e.vhd -o - | gzip > d.gz",
-            "  smapi-migrate export --sr SR --vdi UUID -o nbd+unix:///disk?socket=/run/nbd.sock",
+            "  smapi-migrate export --sr /run/sr-mount/SR --vdi UUID -o disk.raw",
+            "  smapi-migrate export --sr /dev/sdb --sr /dev/sdc --vdi UUID -o disk.raw",
+            "  smapi-migrate export /run/sr-mount/SR/UUID.vhd -o - | gzip > disk.raw.gz",
+            "  smapi-migrate export --sr SR --vdi UUID -o 'nbd+unix:///d?socket=/run/d.sock'",
             "",
-            "Exit status: 0 when every byte was written, 1 on bad input or I/O failure (the",
-            "output is then removed when it was a new file), 2 for usage errors."})
+            "Exit status: 0 when every byte was written; 1 on bad input or I/O failure",
+            "(a new output file is then removed); 2 for usage errors."})
 final class ExportCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -24,16 +24,17 @@ import picocli.CommandLine.Model.CommandSpec;
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%nDescription:%n",
         description = {
-            "Reads the SR offline and read-only and draws every VHD chain as a tree from its",
-            "root: base copies (hidden, read-only parents), the snapshots and clones that share",
-            "them, user-visible leaves, raw VDIs and hidden leaves waiting for garbage collection.",
-            "Leftovers of interrupted SM operations (OLD_* files, *.vhd.new, GC journals) and",
-            "every defect found (missing parents, corrupt footers, over-long chains) are listed",
-            "with what they mean. Nothing is ever written to the SR.",
+            "Reads the SR offline and read-only and draws every VHD chain as a tree from",
+            "its root: base copies (hidden, read-only parents), the snapshots and clones",
+            "that share them, user-visible leaves, raw VDIs and hidden leaves waiting for",
+            "garbage collection. Leftovers of interrupted SM operations (OLD_* files,",
+            "*.vhd.new, GC journals) and every defect found (missing parents, corrupt",
+            "footers, over-long chains) are listed with what they mean. Nothing is ever",
+            "written to the SR.",
             "",
-            "A file SR (ext, nfs) is given as its directory, e.g. /run/sr-mount/<sr-uuid>. An LVM",
-            "SR (lvm, lvmoiscsi, lvmohba) is given as its physical volumes: block devices or",
-            "image files, in any order."},
+            "A file SR (ext, nfs) is given as its directory, e.g. /run/sr-mount/<sr-uuid>.",
+            "An LVM SR (lvm, lvmoiscsi, lvmohba) is given as its physical volumes: block",
+            "devices or image files, in any order."},
         parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
@@ -42,8 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smapi-migrate scan /dev/sdb --json",
             "  smapi-migrate scan lun0.img lun1.img",
             "",
-            "Exit status: 0 when the SR was read (even with problems), 1 when it could not be",
-            "read at all, 2 for usage errors."})
+            "Exit status: 0 when the SR was read (even with problems); 1 when it could",
+            "not be read at all; 2 for usage errors."})
 final class ScanCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "SR",
