@@ -1,0 +1,316 @@
+package org.smapimigrate.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.smapimigrate.inventory.Leftover;
+import org.smapimigrate.inventory.Problem;
+import org.smapimigrate.inventory.Severity;
+import org.smapimigrate.inventory.VdiEntry;
+import org.smapimigrate.inventory.VdiRole;
+
+/**
+ * Turns what the inventory and the layout show into risks, each with what to do about it. The
+ * failure modes follow smapiv1-layout.md part E.
+ */
+final class RiskFinder {
+    /** SM refuses to snapshot at this depth (MAX_CHAIN_SIZE, SnapshotChainTooLong). */
+    static final int DEEP_CHAIN = 30;
+    private static final String SM_RECOVERS = "Preferably let SM recover first: attach the SR on an XCP-ng host "
+            + "(plug its PBD) and let its garbage collector finish (watch /var/log/SMlog), then scan and plan "
+            + "again. Planned now, the chains are migrated exactly as they are on disk.";
+
+    private final SourceForest forest;
+    private final Selection selection;
+    private final PlanRequest req;
+    private final Strategy strategy;
+    private final Layout layout;
+    private final Totals totals;
+    private final List<Risk> risks = new ArrayList<>();
+
+    RiskFinder(SourceForest forest, Selection selection, PlanRequest req, Strategy strategy, Layout layout,
+               Totals totals) {
+        this.forest = forest;
+        this.selection = selection;
+        this.req = req;
+        this.strategy = strategy;
+        this.layout = layout;
+        this.totals = totals;
+    }
+
+    List<Risk> risks() {
+        target();
+        space();
+        unreadable();
+        leftovers();
+        problems();
+        chains();
+        trees();
+        names();
+        risks.sort(Comparator.comparing((Risk r) -> -r.severity().ordinal()));
+        return risks;
+    }
+
+    private void add(Severity s, String code, String subject, String message, String action) {
+        risks.add(new Risk(s, code, subject, message, action));
+    }
+
+    private void target() {
+        TargetCapabilities caps = req.target();
+        if (!caps.canCreate()) {
+            add(Severity.ERROR, "target-cannot-create", null,
+                    "The target does not offer VDI_CREATE (with a Volume.create method): no volume can be made.",
+                    "Choose a volume plugin that creates volumes.");
+        }
+        if (!caps.canSetKeys()) {
+            add(Severity.WARNING, "target-cannot-set-keys", null,
+                    "The volume plugin has no Volume.set: xapi-storage-script treats that as a no-op, so the "
+                            + "snapshot flags and the keys that let a re-run recognise its volumes are lost.",
+                    "Use a plugin with Volume.set, or expect every VDI to appear as an ordinary disk after sr-scan.");
+        }
+        if (selection.migratable.isEmpty()) {
+            add(Severity.ERROR, "nothing-to-migrate", null, "No selected VDI can be migrated.",
+                    "Check the selection (--vdi) and the risks above; 'smapi-migrate scan' lists the VDIs.");
+        }
+        StrategyFigures p = totals.preserve();
+        StrategyFigures f = totals.flatten();
+        boolean treesSave = p.bytesToCopy() < f.bytesToCopy();
+        if (strategy == Strategy.FLATTEN && req.forceFlatten() && treesSave) {
+            add(Severity.INFO, "flatten-forced", null, "--flatten copies " + f.bytesToCopy() + " bytes where keeping "
+                            + "the snapshot trees would copy " + p.bytesToCopy() + ".",
+                    "Drop --flatten to keep the trees, if the target can snapshot or clone.");
+        } else if (strategy == Strategy.FLATTEN && treesSave) {
+            add(Severity.WARNING, "target-cannot-keep-trees", null,
+                    "The target offers neither VDI_SNAPSHOT nor VDI_CLONE, so every VDI is flattened: "
+                            + f.bytesToCopy() + " bytes copied instead of " + p.bytesToCopy()
+                            + ", and snapshots share no blocks with their VDIs on the target.",
+                    "Accept it, or migrate to an SR whose plugin snapshots or clones volumes.");
+        }
+        if (strategy == Strategy.PRESERVE && caps.sharesBlocks() == null) {
+            add(Severity.INFO, "target-sharing-unknown", null,
+                    "Not known whether the target's snapshots and clones share blocks; the space figure assumes "
+                            + "they copy them (the larger figure).",
+                    "Nothing to do; on a reflink or ZFS target the real need is nearer "
+                            + totals.bytesToCopy() + " bytes.");
+        }
+        if (layout.carriers() > 0) {
+            add(Severity.INFO, "carrier-volumes", null, layout.carriers() + " base copies get a carrier volume: the "
+                            + "target clones only from snapshots, so a read-only snapshot of each is kept. After "
+                            + "sr-scan they show as VDIs named \"base copy\".",
+                    "Do not delete them while their clones exist; the target refuses or breaks the clones.");
+        }
+        for (Fates.Fallback fb : layout.fates.fallbacks()) {
+            boolean feature = fb.reason().contains("target cannot");
+            add(feature ? Severity.WARNING : Severity.INFO, feature ? "target-feature-missing" : "flattened-in-tree",
+                    fb.uuid(), fb.uuid() + " is written as a fresh flattened chain instead of a copy of its parent's "
+                            + "volume: " + fb.reason() + ".",
+                    feature ? "Its data is complete; a target with the missing feature would share blocks and copy less."
+                            : "Nothing to do: its data is complete, it just shares no blocks with its parent on the target.");
+        }
+    }
+
+    private void space() {
+        Long free = req.target().freeSpace();
+        long need = totals.targetSpaceNeeded();
+        if (free == null) {
+            add(Severity.INFO, "target-space-unknown", null,
+                    "The target's free space is not known; the plan needs about " + need + " bytes.",
+                    "Check SR.stat free_space (or the filesystem) before running.");
+        } else if (need > free) {
+            add(Severity.ERROR, "target-space-insufficient", null,
+                    "The plan needs about " + need + " bytes on the target but it has " + free + " free.",
+                    "Free space on the target, migrate fewer VDIs at a time (--vdi), or keep snapshot trees on a "
+                            + "target whose snapshots share blocks (do not use --flatten).");
+        } else if (need > free - free / 10) {
+            add(Severity.WARNING, "target-space-tight", null,
+                    "The plan needs about " + need + " of the target's " + free + " free bytes (over 90%).",
+                    "Leave room for the target's own metadata and for the VMs' writes after migration.");
+        }
+    }
+
+    private void unreadable() {
+        for (String uuid : selection.selected) {
+            if (selection.isMigratable(uuid)) {
+                continue;
+            }
+            List<String> why = new ArrayList<>();
+            for (Problem p : forest.chainErrors(uuid)) {
+                why.add(p.code() + ": " + p.message());
+            }
+            if (forest.inCycle(uuid)) {
+                why.add("its parent links form a cycle");
+            }
+            add(Severity.ERROR, "unreadable-chain", uuid, "VDI " + uuid + " cannot be read exactly and is left out"
+                            + (why.isEmpty() ? "." : ": " + String.join("; ", why)),
+                    "Repair it on the host (attach the SR and let SM recover, or 'vhd-util repair'), or restore it "
+                            + "from a backup; 'smapi-migrate scan' shows the defect.");
+        }
+        for (VdiEntry v : forest.all()) {
+            for (Problem p : forest.problems(v)) {
+                if (p.code() != null && p.code().toLowerCase(Locale.ROOT).contains("encrypt")) {
+                    add(Severity.ERROR, "encrypted", v.uuid(), "VDI image " + v.uuid() + " is encrypted by tapdisk ("
+                                    + p.message() + "); its data cannot be read offline.",
+                            "Copy it on the host with XAPI (xe vdi-copy) where the keys in /var/xen/blktap/keys "
+                                    + "are available, or decrypt it before migrating.");
+                }
+            }
+        }
+    }
+
+    private void leftovers() {
+        Map<String, List<String>> missingVdis = new LinkedHashMap<>();
+        for (Leftover l : req.source().leftovers()) {
+            String vdi = l.vdiUuid();
+            String of = vdi == null ? "" : " of VDI " + vdi;
+            String kind = l.kind() == null ? "leftover" : l.kind();
+            String message;
+            String action;
+            switch (kind) {
+                case "snapshot-temp" -> {
+                    message = "An interrupted snapshot" + of + " left the temporary file " + l.path()
+                            + ". It is not a VDI and is not migrated.";
+                    action = "Nothing to do for the migration: that snapshot does not exist; take it again if needed.";
+                }
+                case "old-leaf-coalesce", "journal-leaf" -> {
+                    message = "The garbage collector's leaf-coalesce" + of + " was interrupted (" + l.path()
+                            + (l.content() == null ? "" : ", value " + l.content()) + "). Depending on how far it got, "
+                            + "the VDI's newest data is in the OLD_ image or already in its parent, and the VDI may "
+                            + "be missing from the VDI list.";
+                    action = SM_RECOVERS;
+                }
+                case "journal-coalesce", "journal-relink" -> {
+                    message = "A coalesce" + of + " into its parent was interrupted (" + l.path() + "). The chains "
+                            + "still read correctly: a child's blocks override the parent's.";
+                    action = "Safe to migrate as is; SM's garbage collector redoes the coalesce the next time the SR "
+                            + "is attached.";
+                }
+                case "journal-clone" -> {
+                    message = "An LVHD snapshot" + of + " was interrupted (" + l.path()
+                            + (l.content() == null ? "" : ", value " + l.content()) + "): the base copy may still be "
+                            + "visible and the second child missing.";
+                    action = SM_RECOVERS;
+                }
+                case "journal-inflate" -> {
+                    message = "An LVHD inflate" + of + " was interrupted (" + l.path() + "): the LV may have no footer "
+                            + "at its end.";
+                    action = "The reader falls back to the footer copy at offset 0; " + SM_RECOVERS;
+                }
+                case "resize-journal" -> {
+                    message = "A vhd-util resize" + of + " was interrupted (" + l.path() + "); the VHD may be "
+                            + "disabled (poisoned cookie) until the journal is replayed.";
+                    action = SM_RECOVERS;
+                }
+                default -> {
+                    message = "Leftover of an interrupted SM operation (" + kind + "): " + l.path()
+                            + (vdi == null ? "" : ", belongs to VDI " + vdi) + ". It is not migrated.";
+                    action = SM_RECOVERS;
+                }
+            }
+            add(Severity.WARNING, "leftover-" + kind, l.path(), message, action);
+            if (vdi != null && forest.get(vdi) == null) {
+                missingVdis.computeIfAbsent(vdi, k -> new ArrayList<>()).add(kind);
+            }
+        }
+        missingVdis.forEach((vdi, kinds) -> add(Severity.WARNING, "vdi-mid-operation", vdi,
+                "VDI " + vdi + " is named by leftovers (" + String.join(", ", kinds) + ") but is not a VDI on disk "
+                        + "now, so this plan does not migrate it.",
+                SM_RECOVERS));
+    }
+
+    private void problems() {
+        Set<String> leftoverPaths = new HashSet<>();
+        req.source().leftovers().forEach(l -> leftoverPaths.add(l.path()));
+        Set<String> migratedChainPaths = new HashSet<>();
+        for (String uuid : layout.volumeOf.keySet()) {
+            for (String id : forest.chain(uuid)) {
+                VdiEntry v = forest.get(id);
+                if (v.path() != null) {
+                    migratedChainPaths.add(v.path());
+                }
+            }
+        }
+        Set<String> vdiPaths = new HashSet<>();
+        forest.all().forEach(v -> vdiPaths.add(v.path()));
+        for (Problem p : req.source().problems()) {
+            String code = p.code() == null ? "" : p.code();
+            if (code.startsWith("leftover-") || code.toLowerCase(Locale.ROOT).contains("encrypt")
+                    || code.equals("hidden-leaf")) {
+                continue; // reported above, with what to do
+            }
+            if (code.startsWith("interrupted-")) {
+                add(Severity.WARNING, code, p.path(), p.message(), SM_RECOVERS);
+            } else if (p.severity() == Severity.WARNING && migratedChainPaths.contains(p.path())) {
+                add(Severity.WARNING, "chain-warning", p.path(), code + ": " + p.message(),
+                        "The chain reads exactly, so it is migrated; look at it on the host if the finding surprises you.");
+            } else if (p.severity() == Severity.ERROR && !vdiPaths.contains(p.path())
+                    && !leftoverPaths.contains(p.path())) {
+                add(Severity.WARNING, "damaged-item", p.path(), code + ": " + p.message(),
+                        "Not part of any VDI this plan migrates; look at it on the host.");
+            }
+        }
+    }
+
+    private void chains() {
+        for (String uuid : layout.volumeOf.keySet()) {
+            VdiEntry v = forest.get(uuid);
+            int depth = Math.max(v.depth(), forest.chain(uuid).size());
+            if (depth >= DEEP_CHAIN) {
+                add(Severity.WARNING, "deep-chain", uuid, "VDI " + uuid + " sits on a chain of " + depth + " images "
+                                + "(SM refuses further snapshots from " + DEEP_CHAIN + "): every read crosses them all.",
+                        "Nothing blocks the migration; expect lower read throughput for it. On the target the "
+                                + "chain is gone: snapshots are volumes of their own.");
+            }
+        }
+        for (VdiEntry v : forest.all()) {
+            if (v.role() == VdiRole.HIDDEN_LEAF && !selection.isSelected(v.uuid())) {
+                add(Severity.INFO, "hidden-leaf-skipped", v.uuid(), "Hidden leaf " + v.uuid() + " ("
+                                + v.allocatedBytes() + " bytes allocated) is not migrated: XAPI does not show it and "
+                                + "SM's garbage collector would delete it.",
+                        "If it holds data you need, name it with --vdi: it is then migrated as a standalone volume.");
+            }
+            if (v.role() == VdiRole.BASE_COPY && forest.isLeaf(v)) {
+                add(Severity.INFO, "base-copy-unused", v.uuid(), "Base copy " + v.uuid() + " has no VDI below it "
+                                + "(only leftovers of interrupted operations name it), so nothing migrates it.",
+                        SM_RECOVERS);
+            }
+            if (selection.isSelected(v.uuid()) && selection.isMigratable(v.uuid()) && !SourceForest.userVisible(v)) {
+                add(Severity.INFO, "not-user-visible", v.uuid(), v.uuid() + " is a " + v.role().label()
+                                + ", not a VDI XAPI shows; it is migrated as a standalone volume because it was named.",
+                        "Nothing to do, if that is what you meant.");
+            }
+        }
+    }
+
+    private void trees() {
+        for (String uuid : layout.volumeOf.keySet()) {
+            SnapshotInfo info = req.snapshots().get(uuid);
+            if (info != null && info.isASnapshot() && info.snapshotOf() != null
+                    && !layout.volumeOf.containsKey(info.snapshotOf())) {
+                add(Severity.INFO, "snapshot-of-not-migrated", uuid, "Snapshot " + uuid + " is a snapshot of "
+                                + info.snapshotOf() + ", which this plan does not migrate: on the target it is a "
+                                + "snapshot of nothing (snapshot_of empty; the source uuid is kept in "
+                                + VolumeKeys.SOURCE_SNAPSHOT_OF + ").",
+                        "Migrate " + info.snapshotOf() + " in the same plan to keep the link.");
+            }
+        }
+    }
+
+    private void names() {
+        if (req.snapshots().isEmpty() && !layout.volumeOf.isEmpty()) {
+            boolean file = "file".equals(req.source().type());
+            add(Severity.INFO, "snapshot-records-unknown", null, (file
+                            ? "File SRs keep names and the is_a_snapshot / snapshot_of records only in the XAPI "
+                            + "database, so they are not on disk."
+                            : "No snapshot records (LVHD MGT) were given to the planner.")
+                            + " Migrated VDIs appear as ordinary disks (is_a_snapshot false), nameless ones named "
+                            + "after their source uuid; copies that could be snapshots are writable clones.",
+                    "After sr-scan, rename the VDIs and re-attach them to their VMs (the source uuid is in the "
+                            + "volume key " + VolumeKeys.SOURCE_VDI + ").");
+        }
+    }
+}

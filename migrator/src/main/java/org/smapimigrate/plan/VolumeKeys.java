@@ -1,0 +1,57 @@
+package org.smapimigrate.plan;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Keys set on target volumes.
+ *
+ * <p>XAPI's own keys are the ones xapi-storage-script's {@code vdi_of_volume} reads back on
+ * {@code sr-scan} (smapiv3-interface.md, volume record): {@code vdi-type}, {@code is_a_snapshot}
+ * (parsed with OCaml's {@code bool_of_string}, so exactly {@code true} or {@code false}),
+ * {@code snapshot_time} (XAPI's {@code 20260312T08:30:00Z} form) and {@code snapshot_of}.
+ *
+ * <p>{@code snapshot_of} holds the <em>target volume key</em> of the VDI the snapshot is of, not
+ * a source uuid: xapi's {@code update_vdis} (xapi_sr.ml) resolves it as a VDI location in the
+ * same SR, and a SMAPIv3 VDI's location is its volume key (its uuid is the volume uuid, which the
+ * plugin picks at create time). Newer xapi also tries the value as a VDI uuid in the whole
+ * database (CA-254515), so a source uuid would either resolve to nothing or, worse, to the source
+ * VDI still attached in the same pool. The source uuid is kept in our own
+ * {@value #SOURCE_SNAPSHOT_OF} instead.
+ *
+ * <p>Our own keys let a re-run recognise the volumes it made: the source SR and VDI, the step that
+ * made the volume, the source role.
+ */
+public final class VolumeKeys {
+    public static final String VDI_TYPE = "vdi-type";
+    public static final String IS_A_SNAPSHOT = "is_a_snapshot";
+    public static final String SNAPSHOT_OF = "snapshot_of";
+    public static final String SNAPSHOT_TIME = "snapshot_time";
+
+    public static final String PREFIX = "smapi-migrate.";
+    public static final String SOURCE_SR = PREFIX + "source-sr";
+    public static final String SOURCE_VDI = PREFIX + "source-vdi";
+    public static final String SOURCE_ROLE = PREFIX + "source-role";
+    public static final String SOURCE_SNAPSHOT_OF = PREFIX + "source-snapshot-of";
+    public static final String MADE_BY_STEP = PREFIX + "step";
+    public static final String PURPOSE = PREFIX + "purpose";
+
+    private VolumeKeys() {
+    }
+
+    /** The keys set the moment a volume exists. */
+    static Map<String, String> identity(String sourceSr, String owner, String stepId, VolumePurpose purpose) {
+        Map<String, String> m = new TreeMap<>();
+        m.put(SOURCE_SR, sourceSr == null ? "" : sourceSr);
+        m.put(SOURCE_VDI, owner);
+        m.put(MADE_BY_STEP, stepId);
+        m.put(PURPOSE, purpose.name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    /** Keys in a stable order, unmodifiable. */
+    static Map<String, String> sorted(Map<String, String> keys) {
+        return Collections.unmodifiableMap(new TreeMap<>(keys));
+    }
+}
