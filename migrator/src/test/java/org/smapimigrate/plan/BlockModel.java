@@ -57,6 +57,10 @@ final class BlockModel {
      * and unreadable images; snapshot records for some leaves.
      */
     static BlockModel random(long seed, int n) {
+        return random(seed, n, true);
+    }
+
+    static BlockModel random(long seed, int n, boolean shrinks) {
         Random r = new Random(seed);
         BlockModel m = new BlockModel();
         List<String> ids = new ArrayList<>();
@@ -74,7 +78,7 @@ final class BlockModel {
                 blocks = 1 + r.nextInt(8);
             } else {
                 int k = r.nextInt(10);
-                blocks = k == 0 ? Math.max(1, p.blocks() - 1 - r.nextInt(2)) : k == 1 ? p.blocks() + 1 + r.nextInt(3)
+                blocks = k == 0 && shrinks ? Math.max(1, p.blocks() - 1 - r.nextInt(2)) : k == 1 ? p.blocks() + 1 + r.nextInt(3)
                         : p.blocks();
             }
             boolean raw = parent == null && r.nextInt(6) == 0;
