@@ -100,13 +100,7 @@ final class Layout {
     }
 
     private int holdingImages(VdiEntry v) {
-        int n = 0;
-        for (String id : forest.chain(v.uuid())) {
-            if (forest.get(id).allocatedBytes() > 0) {
-                n++;
-            }
-        }
-        return n;
+        return forest.chainHolding(v.uuid());
     }
 
     private void verify(List<StepList.Made> volumes) {

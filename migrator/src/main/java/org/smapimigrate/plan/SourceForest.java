@@ -30,6 +30,7 @@ final class SourceForest {
     private final Map<String, List<Problem>> problemsByPath = new HashMap<>();
     private final Map<String, Boolean> chainReadable = new HashMap<>();
     private final Map<String, Long> chainAllocated = new HashMap<>();
+    private final Map<String, Integer> chainHolding = new HashMap<>();
     private final Set<String> inCycle = new HashSet<>();
 
     SourceForest(SrInventory inv) {
@@ -107,6 +108,14 @@ final class SourceForest {
         return chainAllocated.getOrDefault(uuid, 0L);
     }
 
+    /**
+     * Images of the chain that hold data: with more than one, a flattened read's bytes are only an
+     * upper bound (their blocks can overlap).
+     */
+    int chainHolding(String uuid) {
+        return chainHolding.getOrDefault(uuid, 0);
+    }
+
     /** Uuids from this image to its root (stops at a cycle). */
     List<String> chain(String uuid) {
         List<String> out = new ArrayList<>();
@@ -161,8 +170,10 @@ final class SourceForest {
             VdiEntry p = n.parent() == null ? null : byUuid.get(n.parent());
             boolean parentOk = p == null || chainReadable.getOrDefault(p.uuid(), false);
             long parentBytes = p == null ? 0 : chainAllocated.getOrDefault(p.uuid(), 0L);
+            int parentHolding = p == null ? 0 : chainHolding.getOrDefault(p.uuid(), 0);
             chainReadable.put(n.uuid(), ownReadable(n) && parentOk);
             chainAllocated.put(n.uuid(), Math.max(0, n.allocatedBytes()) + parentBytes);
+            chainHolding.put(n.uuid(), (n.allocatedBytes() > 0 ? 1 : 0) + parentHolding);
         }
     }
 

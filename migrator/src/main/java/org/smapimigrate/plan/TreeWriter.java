@@ -174,13 +174,7 @@ final class TreeWriter {
 
     /** A flattened read of more than one image holding data may find their blocks overlapping. */
     private boolean upperBound(VdiEntry x) {
-        int holding = 0;
-        for (String id : forest.chain(x.uuid())) {
-            if (forest.get(id).allocatedBytes() > 0) {
-                holding++;
-            }
-        }
-        return holding > 1;
+        return forest.chainHolding(x.uuid()) > 1;
     }
 
     private String whyNotTaker(VdiEntry d, VdiEntry x) {
