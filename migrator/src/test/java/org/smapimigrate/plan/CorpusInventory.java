@@ -18,11 +18,11 @@ import org.smapimigrate.inventory.VdiRole;
  * The inventory a correct reader returns for the corpus file SR, built from the corpus manifest
  * ({@code file_sr}) itself, so planner tests rest on ground truth rather than on our reader.
  */
-final class CorpusInventory {
+public final class CorpusInventory {
     private CorpusInventory() {
     }
 
-    static Path corpus() {
+    public static Path corpus() {
         String dir = System.getProperty("smapi.corpus");
         if (dir == null) {
             throw new IllegalStateException("system property smapi.corpus is not set (the root pom sets it)");
@@ -34,7 +34,7 @@ final class CorpusInventory {
         return new ObjectMapper().readTree(Files.readString(corpus().resolve("manifest.json")));
     }
 
-    static SrInventory fileSr() throws IOException {
+    public static SrInventory fileSr() throws IOException {
         JsonNode sr = manifest().get("file_sr");
         List<VdiEntry> vdis = new ArrayList<>();
         for (JsonNode v : sr.get("vdis")) {
