@@ -126,7 +126,7 @@ public final class PlanMarkdown {
                 b.append(prefix).append(StepText.short8(n.uuid())).append("  ")
                         .append(ChainTreeSvg.badge(n)).append("  ").append(Sizes.human(n.virtualSize())).append(" / ")
                         .append(Sizes.human(n.allocatedBytes()))
-                        .append(n.name() == null ? "" : "  \"" + n.name().replace('\n', ' ') + "\"")
+                        .append(n.name() == null ? "" : "  \"" + n.name().replace('\n', ' ').replace("```", "'''") + "\"")
                         .append("  → ").append(actions.label(n)).append('\n');
             }
             b.append("```\n\n");
