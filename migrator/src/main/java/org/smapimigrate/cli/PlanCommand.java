@@ -1,13 +1,263 @@
 package org.smapimigrate.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smapimigrate.inventory.Severity;
+import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plan.PlanInputException;
+import org.smapimigrate.plan.PlanJson;
+import org.smapimigrate.plan.PlanRequest;
+import org.smapimigrate.plan.Planner;
+import org.smapimigrate.plan.Risk;
+import org.smapimigrate.plan.SnapshotInfo;
+import org.smapimigrate.plan.Strategy;
+import org.smapimigrate.plan.TargetCapabilities;
+import org.smapimigrate.plan.TargetProbe;
+import org.smapimigrate.plan.Throughput;
+import org.smapimigrate.plan.Totals;
+import org.smapimigrate.plan.VdiSelection;
+import org.smapimigrate.report.Sizes;
+import org.smapimigrate.report.plan.Durations;
+import org.smapimigrate.report.plan.PlanReports;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder: filled in by the issue that builds 'plan'. */
-@Command(name = "plan", description = "(not built yet)")
+/** {@code smapi-migrate plan}: what a migration will do, cost and risk, without doing it. */
+@Command(name = "plan",
+        sortOptions = false,
+        headerHeading = "%n",
+        header = "Plan a migration: steps, bytes, target space, time and risks.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%nDescription:%n",
+        description = {
+            "Reads the source SR (read-only), asks what the SMAPIv3 target can do, and",
+            "writes a plan: the ordered steps an executor runs, the bytes each moves, the",
+            "target space and time needed, and every risk found with what to do about it.",
+            "Nothing is written to the source or the target.",
+            "",
+            "Where the target can snapshot or clone volumes, each snapshot tree is",
+            "written once: its root's data, then target snapshots and clones, then only",
+            "each child's own blocks. Otherwise, or with --flatten, every VDI gets a",
+            "volume of its own holding its whole chain. The report compares both.",
+            "",
+            "The report is HTML (self-contained, trees drawn) or Markdown, chosen by the",
+            "file name: report.html or report.md."},
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  smapi-migrate plan --sr /run/sr-mount/b0fca227-... --target-sr /srv/v3 \\",
+            "      -o plan.json --report plan.html",
+            "  smapi-migrate plan --sr /dev/sdb --vdi 331a22ef-... \\",
+            "      --plugins /usr/libexec/xapi-storage-script \\",
+            "      --volume-plugin org.xen.xapi.storage.zfs-vol \\",
+            "      --throughput 400M --report plan.md",
+            "",
+            "Exit status: 0 when a plan was made (read its risks); 1 when the SR or the",
+            "target could not be read; 2 for usage errors."})
 final class PlanCommand implements Callable<Integer> {
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
+                description = {"The SR directory, or the physical volumes of an", "LVM SR."})
+        List<Path> sr;
+
+        @Option(names = "--inventory", paramLabel = "FILE",
+                description = {"Plan from an inventory saved with", "'smapi-migrate scan --json' instead."})
+        Path inventory;
+    }
+
+    @Option(names = "--vdi", arity = "1..*", paramLabel = "UUID",
+            description = {"Only these VDIs (default: every VDI XAPI shows).",
+                "A base copy or hidden leaf named here is", "migrated as a standalone volume."})
+    List<String> vdis;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nTarget (one of):%n")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--target-sr", paramLabel = "DIR",
+                description = {"An SR of the bundled SMAPIv3 plugin", "(org.smapimigrate.dirvol) at DIR."})
+        Path targetSr;
+
+        @ArgGroup(exclusive = false)
+        Plugin plugin;
+    }
+
+    static final class Plugin {
+        @Option(names = "--plugins", required = true, paramLabel = "ROOT",
+                description = {"xapi-storage-script root holding volume/ and", "datapath/ plugin directories."})
+        Path root;
+
+        @Option(names = "--volume-plugin", required = true, paramLabel = "NAME",
+                description = "Volume plugin directory name under ROOT/volume.")
+        String name;
+    }
+
+    @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
+            description = {"Use these features instead of the probed ones,",
+                "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;",
+                "add CLONE_FROM_SNAPSHOT_ONLY for targets that", "clone only snapshots."})
+    List<String> features;
+
+    @Option(names = "--target-free", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Free space on the target (e.g. 500G), if known.")
+    Long targetFree;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the plan (JSON) here.")
+    Path output;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a report here: .html or .md.")
+    Path report;
+
+    @Option(names = "--throughput", paramLabel = "RATE", converter = ByteSize.class,
+            description = {"Copy rate for the estimate, bytes per second",
+                "(e.g. 500M, as 'smapi-migrate bench' measures it).", "Default: 200M, assumed."})
+    Long throughput;
+
+    @Option(names = "--flatten", description = "Flatten every VDI even if trees could be kept.")
+    boolean flatten;
+
+    @Option(names = "--json", description = "Print the plan as JSON instead of a summary.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UserError("'plan' is not built yet");
+    public Integer call() throws Exception {
+        if (report != null && !PlanReports.knows(report)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--report " + report + ": name it .html or .md to choose the format");
+        }
+        SrInventory inventory;
+        Map<String, SnapshotInfo> snapshots;
+        if (source.inventory != null) {
+            SavedInventory saved = SavedInventory.read(source.inventory);
+            inventory = saved.inventory();
+            snapshots = saved.snapshots();
+        } else {
+            try (StorageRepository sr = SourceRepositories.open(source.sr)) {
+                inventory = sr.inventory();
+            }
+            snapshots = Map.of(); // MGT snapshot records: wired once the LVM reader exposes them
+        }
+        TargetCapabilities caps = withOptions(probe().probe());
+        Throughput rate = throughput == null ? Throughput.assumed() : new Throughput(throughput, "given");
+        VdiSelection selection = vdis == null || vdis.isEmpty() ? VdiSelection.allUserVisible() : VdiSelection.of(vdis);
+        Plan plan;
+        try {
+            plan = Planner.plan(new PlanRequest(inventory, snapshots, selection, caps, rate, flatten));
+        } catch (PlanInputException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (output != null) {
+            PlanJson.write(plan, output);
+        }
+        if (report != null) {
+            PlanReports.write(plan, report);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(PlanJson.toJson(plan));
+        } else {
+            summary(plan, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The probe for the chosen target; the lead wires the plugin client in here. */
+    TargetProbe probe() {
+        if (target.targetSr != null) {
+            return new BundledPluginProbe(target.targetSr);
+        }
+        return new PluginDirectoryProbe(target.plugin.root, target.plugin.name);
+    }
+
+    private TargetCapabilities withOptions(TargetCapabilities probed) {
+        List<String> f = probed.features();
+        boolean cloneFromSnapshotOnly = probed.cloneFromSnapshotOnly();
+        String description = probed.description();
+        if (features != null) {
+            f = new ArrayList<>();
+            for (String x : features) {
+                String name = x.trim().toUpperCase(Locale.ROOT);
+                if (name.equals("CLONE_FROM_SNAPSHOT_ONLY")) {
+                    cloneFromSnapshotOnly = true;
+                } else if (!name.isEmpty()) {
+                    f.add(name);
+                }
+            }
+            description += "; features as given";
+        }
+        return new TargetCapabilities(description, f, probed.methods(),
+                targetFree != null ? targetFree : probed.freeSpace(), probed.totalSpace(), probed.sharesBlocks(),
+                cloneFromSnapshotOnly);
+    }
+
+    private void summary(Plan plan, PrintWriter out) {
+        Totals t = plan.totals();
+        String sr = plan.source().uuid() == null ? plan.source().path() : plan.source().uuid();
+        out.printf("Plan for SR %s (%s SR) -> %s%n", sr, plan.source().type(), plan.target().description());
+        out.printf("   strategy: %s%n", plan.strategy() == Strategy.PRESERVE ? "keep snapshot trees" : "flatten every VDI");
+        out.printf("   %d of %d selected VDIs, %d volumes, %s%s to copy (%s: %s%s)%n", t.vdisMigrated(),
+                t.vdisSelected(), t.volumes(), t.bytesToCopyUpperBound() ? "up to " : "", Sizes.human(t.bytesToCopy()),
+                plan.strategy() == Strategy.PRESERVE ? "flattening" : "keeping trees",
+                plan.strategy() == Strategy.PRESERVE && t.flatten().bytesUpperBound() ? "up to " : "",
+                Sizes.human(plan.strategy() == Strategy.PRESERVE ? t.flatten().bytesToCopy() : t.preserve().bytesToCopy()));
+        out.printf("   target space %s%s, about %s at %s (%s)%n", Sizes.human(t.targetSpaceNeeded()),
+                plan.target().freeSpace() == null ? "" : " of " + Sizes.human(plan.target().freeSpace()) + " free",
+                Durations.human(t.estimatedSeconds()), Sizes.rate(plan.throughput().bytesPerSecond()),
+                plan.throughput().basis());
+        long errors = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).count();
+        long warnings = plan.risks().stream().filter(r -> r.severity() == Severity.WARNING).count();
+        out.printf("   risks: %d errors, %d warnings, %d notes%n", errors, warnings,
+                plan.risks().size() - errors - warnings);
+        for (Risk r : plan.risks()) {
+            if (r.severity() != Severity.INFO) {
+                out.printf("     %-7s %s: %s%n", r.severity().label(), r.code(), r.message());
+            }
+        }
+        if (output != null) {
+            out.printf("   plan written to %s%n", output);
+        }
+        if (report != null) {
+            out.printf("   report written to %s%n", report);
+        }
+    }
+
+    /** Sizes and rates like 500M, 1.5G, 200MiB, 400MB/s (binary units, as the reports print them). */
+    static final class ByteSize implements CommandLine.ITypeConverter<Long> {
+        private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(?:i?b)?(?:/s)?");
+
+        @Override
+        public Long convert(String value) {
+            Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size like 500M or 1.5G");
+            }
+            int shift = "kmgtp".indexOf(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0));
+            double v = Double.parseDouble(m.group(1)) * Math.pow(1024, shift + 1);
+            if (v < 1 || v > Long.MAX_VALUE / 2) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range");
+            }
+            return (long) v;
+        }
     }
 }

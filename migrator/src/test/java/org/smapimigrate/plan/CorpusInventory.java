@@ -30,7 +30,7 @@ public final class CorpusInventory {
         return Path.of(dir);
     }
 
-    static JsonNode manifest() throws IOException {
+    public static JsonNode manifest() throws IOException {
         return new ObjectMapper().readTree(Files.readString(corpus().resolve("manifest.json")));
     }
 
