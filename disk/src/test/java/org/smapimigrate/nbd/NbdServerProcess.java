@@ -42,7 +42,7 @@ final class NbdServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(ThirdPartyTool.NBDKIT.path(), "-f", "--exit-with-parent",
                 "-U", sock.toString(), "-P", pid.toString()));
         cmd.addAll(List.of(args));
-        return start(cmd, dir, sock, -1, pid);
+        return start(cmd, dir, sock, -1, pid, false);
     }
 
     /** nbdkit listening on 127.0.0.1 at a free port. */
@@ -55,7 +55,7 @@ final class NbdServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(ThirdPartyTool.NBDKIT.path(), "-f", "--exit-with-parent",
                 "-i", "127.0.0.1", "-p", Integer.toString(port), "-P", pid.toString()));
         cmd.addAll(List.of(args));
-        return start(cmd, dir, null, port, pid);
+        return start(cmd, dir, null, port, pid, false);
     }
 
     /** qemu-nbd serving many clients in turn (-t) on {@code dir/nbd.sock}. */
@@ -65,16 +65,20 @@ final class NbdServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(ThirdPartyTool.QEMU_NBD.path(), "-t", "-k", sock.toString(),
                 "--pid-file", pid.toString()));
         cmd.addAll(List.of(args));
-        return start(cmd, dir, sock, -1, pid);
+        return start(cmd, dir, sock, -1, pid, true);
     }
 
-    private static NbdServerProcess start(List<String> cmd, Path dir, Path sock, int port, Path pidFile)
-            throws Exception {
+    /**
+     * @param probe connect once before handing the server out: nbdkit writes its pid file only
+     *              once it listens, so it needs no probe (which it would log as a failed client)
+     */
+    private static NbdServerProcess start(List<String> cmd, Path dir, Path sock, int port, Path pidFile,
+            boolean probe) throws Exception {
         Path log = dir.resolve("server.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NbdServerProcess server = new NbdServerProcess(p, sock, port, log, cmd);
         try {
-            server.awaitReady(pidFile);
+            server.awaitReady(pidFile, probe);
             return server;
         } catch (Throwable t) {
             server.close();
@@ -83,13 +87,13 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** Ready once the pid file is written and the socket accepts connections. */
-    private void awaitReady(Path pidFile) throws Exception {
+    private void awaitReady(Path pidFile, boolean probe) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 fail(String.join(" ", command) + " exited " + process.exitValue() + " before serving:\n" + log());
             }
-            if (Files.exists(pidFile) && (socket == null || Files.exists(socket)) && accepts()) {
+            if (Files.exists(pidFile) && (socket == null || Files.exists(socket)) && (!probe || accepts())) {
                 return;
             }
             Thread.sleep(20);
@@ -98,9 +102,6 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     private boolean accepts() {
-        if (socket == null) {
-            return true; // nbdkit writes its pid file only once it listens
-        }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             return true;
