@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * caller's buffer is free again) and report a failure later, from {@link #awaitAsync()},
  * {@link #flush()} or any later asynchronous call: the first failure sticks, because data
  * written after a failed write cannot be trusted either.
+ *
+ * <p>NBD leaves requests in flight unordered; this client does not: a request overlapping a
+ * WRITE, WRITE_ZEROES or TRIM in flight waits for it, so every byte sees operations in the
+ * order they were issued (a copy never overlaps itself, so this costs it nothing).
  */
 public final class NbdClient implements Closeable {
     /** qemu-nbd serves 16 requests at once; more only queue in the socket. */
@@ -459,13 +463,21 @@ public final class NbdClient implements Closeable {
         long cookie = cookies.getAndIncrement();
         InFlightRequest r = new InFlightRequest(cookie, command, offset, length, readTarget, async,
                 export.structuredReplies());
-        synchronized (lock) {
-            if (fatal != null || closing) {
-                window.release();
-                throw fatal != null ? fatal.again()
-                        : NbdException.local(target, NbdException.CLOSED, "the NBD connection is closed");
+        while (true) {
+            InFlightRequest conflict;
+            synchronized (lock) {
+                if (fatal != null || closing) {
+                    window.release();
+                    throw fatal != null ? fatal.again()
+                            : NbdException.local(target, NbdException.CLOSED, "the NBD connection is closed");
+                }
+                conflict = overlapping(r);
+                if (conflict == null) {
+                    pending.put(cookie, r);
+                    break;
+                }
             }
-            pending.put(cookie, r);
+            conflict.awaitUninterruptibly();
         }
         try {
             synchronized (sendLock) {
@@ -478,6 +490,31 @@ public final class NbdClient implements Closeable {
             throw failure;
         }
         return r;
+    }
+
+    /**
+     * proto.md gives requests in flight no order: a READ sent after a WRITE of the same bytes may
+     * see the old data, and two overlapping WRITEs may land either way round. Callers expect the
+     * order they issued, so a request waits for any overlapping request in flight when either of
+     * the two modifies data. Caller holds {@link #lock}; at most {@link #maxInFlight} to scan.
+     */
+    private InFlightRequest overlapping(InFlightRequest r) {
+        if (r.command == CMD_FLUSH) {
+            return null;
+        }
+        boolean modifies = modifies(r.command);
+        long end = r.offset + r.length;
+        for (InFlightRequest other : pending.values()) {
+            if ((modifies || modifies(other.command)) && other.command != CMD_FLUSH
+                    && other.offset < end && r.offset < other.offset + other.length) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    private static boolean modifies(int command) {
+        return command == CMD_WRITE || command == CMD_WRITE_ZEROES || command == CMD_TRIM;
     }
 
     /** Caller holds {@link #sendLock}: a request header and its payload must not be interleaved. */
