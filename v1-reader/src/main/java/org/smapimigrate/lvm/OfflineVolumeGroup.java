@@ -39,8 +39,9 @@ public final class OfflineVolumeGroup implements Closeable {
      * Opens the PVs (in any order) and assembles their VG.
      *
      * @throws ImageDefectException a PV without a valid label; {@code duplicate-pv} (one PV given
-     *         twice); {@code no-metadata} (no metadata area of any PV holds a usable copy, with the
-     *         first copy's defect as cause); {@code multiple-vgs}; {@code pv-not-in-vg}
+     *         twice); when no metadata copy is usable, the first copy's defect
+     *         ({@code bad-mda-checksum}, {@code bad-metadata-checksum}, {@code metadata-syntax}, ...)
+     *         or {@code no-metadata} when no area holds any; {@code multiple-vgs}; {@code pv-not-in-vg}
      */
     public static OfflineVolumeGroup open(List<Path> pvPaths) throws IOException {
         if (pvPaths.isEmpty()) {
@@ -94,16 +95,15 @@ public final class OfflineVolumeGroup implements Closeable {
             }
         }
         if (best == null) {
-            ImageDefectException e = new ImageDefectException("no-metadata", files.get(0).path().toString(), -1,
-                    issues.isEmpty()
-                            ? "no metadata area of the given PVs holds VG metadata: orphan PV(s), or the PVs"
-                                    + " holding the metadata are missing"
-                            : "no metadata area of the given PVs holds a usable copy; first defect: "
-                                    + issues.get(0).getMessage());
             if (!issues.isEmpty()) {
-                e.initCause(issues.get(0));
+                // Every copy is damaged: the first one's own defect says best what is wrong.
+                ImageDefectException first = issues.get(0);
+                issues.subList(1, issues.size()).forEach(first::addSuppressed);
+                throw first;
             }
-            throw e;
+            throw new ImageDefectException("no-metadata", files.get(0).path().toString(), -1,
+                    "no metadata area of the given PVs holds VG metadata: orphan PV(s), or the PVs"
+                            + " holding the metadata were not given");
         }
         VolumeGroup vg = best.vg();
         for (PhysicalVolumeFile f : files) {
