@@ -261,8 +261,8 @@ class Lvm2ToolsTest {
         byte[] b = new byte[length];
         for (int s = 0; s < length / 512; s++) {
             byte[] line = (lv + "@" + (lvOffset / 512 + s) + ";").getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < 512; i++) {
-                b[s * 512 + i] = line[i % line.length];
+            for (int i = 0; i < 512; i += line.length) {
+                System.arraycopy(line, 0, b, s * 512 + i, Math.min(line.length, 512 - i));
             }
         }
         return b;
