@@ -1,13 +1,75 @@
 package org.smapimigrate.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.report.InventoryJson;
+import org.smapimigrate.report.InventoryView;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder: filled in by the issue that builds 'scan'. */
-@Command(name = "scan", description = "(not built yet)")
+/** {@code smapi-migrate scan}: the inventory and health of one SMAPIv1 SR. */
+@Command(name = "scan",
+        sortOptions = false,
+        headerHeading = "%n",
+        header = "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%nDescription:%n",
+        description = {
+            "Reads the SR offline and read-only and draws every VHD chain as a tree from",
+            "its root: base copies (hidden, read-only parents), the snapshots and clones",
+            "that share them, user-visible leaves, raw VDIs and hidden leaves waiting for",
+            "garbage collection. Leftovers of interrupted SM operations (OLD_* files,",
+            "*.vhd.new, GC journals) and every defect found (missing parents, corrupt",
+            "footers, over-long chains) are listed with what they mean. Nothing is ever",
+            "written to the SR.",
+            "",
+            "A file SR (ext, nfs) is given as its directory, e.g. /run/sr-mount/<sr-uuid>.",
+            "An LVM SR (lvm, lvmoiscsi, lvmohba) is given as its physical volumes: block",
+            "devices or image files, in any order."},
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  smapi-migrate scan /run/sr-mount/b0fca227-5603-4f8a-b1be-036360633f13",
+            "  smapi-migrate scan /dev/sdb --json",
+            "  smapi-migrate scan lun0.img lun1.img",
+            "",
+            "Exit status: 0 when the SR was read (even with problems); 1 when it could",
+            "not be read at all; 2 for usage errors."})
 final class ScanCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "SR",
+            description = "The SR directory, or the physical volumes of an LVM SR.")
+    List<Path> sources;
+
+    @Option(names = "--json", description = "Print the inventory as JSON (sr, vdis, leftovers, problems).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UserError("'scan' is not built yet");
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (StorageRepository sr = SourceRepositories.open(sources)) {
+            SrInventory inv = sr.inventory();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(InventoryJson.toJson(inv)));
+            } else {
+                InventoryView.print(inv, out);
+            }
+            out.flush();
+        }
+        return 0;
     }
 }

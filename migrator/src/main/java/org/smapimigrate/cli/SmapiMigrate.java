@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
         header = "Move virtual disks from SMAPIv1 storage repositories into SMAPIv3, exactly.",
         description = {
             "",
-            "smapi-migrate reads XCP-ng / XenServer SMAPIv1 storage repositories offline and read-only",
-            "(file SRs: ext, NFS; LVM SRs: lvm, lvmoiscsi, lvmohba), flattens or preserves their VHD",
-            "snapshot chains, and writes them into SMAPIv3 volume plugins or NBD exports, proving every",
-            "byte with checksums. The source is only ever opened read-only.",
+            "smapi-migrate reads XCP-ng / XenServer SMAPIv1 storage repositories offline",
+            "and read-only (file SRs: ext, nfs; LVM SRs: lvm, lvmoiscsi, lvmohba), follows",
+            "their VHD snapshot chains sector by sector, and writes the disks into SMAPIv3",
+            "volume plugins or NBD exports, proving every byte with checksums.",
             ""},
         footer = {
             "",
@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             ScanCommand.class,
             ExportCommand.class,
+            PlanCommand.class,
             MigrateCommand.class,
             VerifyCommand.class,
             BenchCommand.class,

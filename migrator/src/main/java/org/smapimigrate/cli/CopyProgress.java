@@ -1,0 +1,57 @@
+package org.smapimigrate.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A progress bar in MiB with rate and ETA on standard error, polling a byte counter so the copy's
+ * hot path never touches it. Off when standard error is not a terminal (scripts, CI, pipes).
+ */
+final class CopyProgress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final ScheduledExecutorService poller;
+    private final LongSupplier done;
+
+    private CopyProgress(ProgressBar bar, LongSupplier done) {
+        this.bar = bar;
+        this.done = done;
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "progress");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleAtFixedRate(() -> bar.stepTo(done.getAsLong()), 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a bar, or returns a no-op when {@code enabled} is false or there is no terminal. */
+    static AutoCloseable start(String task, long totalBytes, LongSupplier done, boolean enabled) {
+        if (!enabled || System.console() == null) {
+            return () -> { };
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(totalBytes)
+                .setUnit(" MiB", 1 << 20)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                .setMaxRenderedLength(100)
+                .setUpdateIntervalMillis((int) Duration.ofMillis(200).toMillis())
+                .continuousUpdate()
+                .build();
+        return new CopyProgress(bar, done);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        bar.stepTo(done.getAsLong());
+        bar.close();
+    }
+}

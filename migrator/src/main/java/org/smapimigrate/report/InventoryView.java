@@ -1,0 +1,113 @@
+package org.smapimigrate.report;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.smapimigrate.inventory.Leftover;
+import org.smapimigrate.inventory.Problem;
+import org.smapimigrate.inventory.Severity;
+import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.inventory.VdiEntry;
+import org.smapimigrate.inventory.VdiRole;
+
+/**
+ * The human {@code scan} view: a summary line, every chain drawn as a tree from its root (so a
+ * base copy shows the snapshots and clones that share it), then leftovers and problems.
+ */
+public final class InventoryView {
+    private final SrInventory inv;
+    private final PrintWriter out;
+    private final Map<String, List<VdiEntry>> children = new LinkedHashMap<>();
+
+    private InventoryView(SrInventory inv, PrintWriter out) {
+        this.inv = inv;
+        this.out = out;
+        for (VdiEntry v : inv.vdis()) {
+            children.computeIfAbsent(v.parent(), k -> new ArrayList<>()).add(v);
+        }
+        children.values().forEach(l -> l.sort(Comparator.comparing(VdiEntry::uuid)));
+    }
+
+    public static void print(SrInventory inv, PrintWriter out) {
+        new InventoryView(inv, out).print();
+    }
+
+    private void print() {
+        out.printf("SR %s  (%s SR)%s%n", inv.uuid() == null ? "?" : inv.uuid(), inv.type(),
+                inv.nameLabel() == null ? "" : "  \"" + inv.nameLabel() + "\"");
+        out.printf("   %s%n", inv.path());
+        long virtualUser = inv.vdis().stream().filter(v -> v.role() == VdiRole.USER || v.role() == VdiRole.RAW)
+                .mapToLong(VdiEntry::virtualSize).sum();
+        long allocated = inv.vdis().stream().mapToLong(VdiEntry::allocatedBytes).sum();
+        out.printf("   %d VDIs: %d user, %d raw, %d base copies, %d hidden leaves; %s virtual in user "
+                        + "VDIs, %s allocated%n",
+                inv.vdis().size(), count(VdiRole.USER), count(VdiRole.RAW), count(VdiRole.BASE_COPY),
+                count(VdiRole.HIDDEN_LEAF), Sizes.human(virtualUser), Sizes.human(allocated));
+        out.println();
+        out.printf("   %-40s %-11s %10s %10s  %s%n", "VDI", "ROLE", "VIRTUAL", "ALLOCATED", "FLAGS / NAME");
+        List<VdiEntry> roots = new ArrayList<>(children.getOrDefault(null, List.of()));
+        // A VDI whose parent is not in the inventory (unresolvable) is drawn as a root too.
+        for (VdiEntry v : inv.vdis()) {
+            if (v.parent() != null && inv.vdi(v.parent()) == null) {
+                roots.add(v);
+            }
+        }
+        roots.sort(Comparator.comparing(VdiEntry::uuid));
+        for (VdiEntry root : roots) {
+            draw(root, "", "", 0);
+        }
+        if (!inv.leftovers().isEmpty()) {
+            out.println();
+            out.println("   Leftovers of interrupted SM operations (not migrated):");
+            for (Leftover l : inv.leftovers()) {
+                out.printf("     %-22s %s%s%n", l.kind(), l.path(),
+                        l.content() == null ? "" : "  = \"" + l.content() + "\"");
+            }
+        }
+        out.println();
+        if (inv.problems().isEmpty()) {
+            out.println("   No problems found.");
+        } else {
+            out.println("   Problems:");
+            for (Severity s : new Severity[] {Severity.ERROR, Severity.WARNING, Severity.INFO}) {
+                for (Problem p : inv.problems()) {
+                    if (p.severity() == s) {
+                        out.printf("     %-7s %-26s %s%n", s.label(), p.code(), p.message());
+                    }
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private long count(VdiRole role) {
+        return inv.vdis().stream().filter(v -> v.role() == role).count();
+    }
+
+    private void draw(VdiEntry v, String prefix, String branch, int level) {
+        String name = prefix + branch + v.uuid();
+        List<String> flags = new ArrayList<>();
+        if (v.hidden()) {
+            flags.add("hidden");
+        }
+        if (!v.readable()) {
+            flags.add("UNREADABLE");
+        }
+        if (v.nameLabel() != null) {
+            flags.add("\"" + v.nameLabel() + "\"");
+        }
+        out.printf("   %-40s %-11s %10s %10s  %s%n", name, v.role().label(), Sizes.human(v.virtualSize()),
+                Sizes.human(v.allocatedBytes()), String.join(" ", flags));
+        List<VdiEntry> kids = children.getOrDefault(v.uuid(), List.of());
+        if (level > 64) {
+            return; // a cycle would be reported as a problem; never recurse forever drawing it
+        }
+        String childPrefix = prefix + (branch.isEmpty() ? "" : branch.startsWith("└") ? "   " : "│  ");
+        for (int i = 0; i < kids.size(); i++) {
+            draw(kids.get(i), childPrefix, i == kids.size() - 1 ? "└─ " : "├─ ", level + 1);
+        }
+    }
+}
