@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3 -S
 """raw+file: a SMAPIv3 datapath plugin for raw volumes that are regular files.
 
 The directory name is the URI scheme (shared/docs/smapiv3-interface.md section 1): a volume whose

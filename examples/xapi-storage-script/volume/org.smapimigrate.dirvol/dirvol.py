@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3 -S
 """org.smapimigrate.dirvol: a SMAPIv3 volume plugin keeping sparse raw volumes in one directory.
 
 Called by the xapi-storage protocol only (see shared/docs/smapiv3-interface.md section 1): every
@@ -15,7 +15,7 @@ SR layout (configuration {"path": DIR}, as upstream's simple-file):
 The volume key is its uuid and never changes. Volume URIs are raw+file://<absolute .raw path>;
 the scheme names the datapath directory datapath/raw+file.
 
-Standard library only.
+Standard library only (Python 3.6 or later); run with -S since nothing outside it is needed.
 """
 
 import contextlib
@@ -186,8 +186,8 @@ def copy_range(fin, fout, start, end):
     while pos < end:
         n = min(end - pos, 8 << 20)
         try:
-            done = os.copy_file_range(fin, fout, n, pos, pos)
-        except OSError:
+            done = os.copy_file_range(fin, fout, n, pos, pos)  # Python 3.8+; dom0 may have 3.6
+        except (OSError, AttributeError):
             done = 0
         if done <= 0:
             chunk = os.pread(fin, n, pos)

@@ -167,6 +167,10 @@ public final class PluginClient {
     }
 
     <T> T decode(String method, JsonNode tree, JavaType type, String stderr) throws PluginCallException {
+        if (tree.isNull()) {
+            throw new PluginCallException(PluginFailure.BAD_OUTPUT, name(), method, null, null,
+                    "result is null where a " + type.getRawClass().getSimpleName() + " was expected", stderr);
+        }
         try {
             return json.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
