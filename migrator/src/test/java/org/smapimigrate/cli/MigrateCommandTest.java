@@ -228,7 +228,18 @@ class MigrateCommandTest {
 
     @Test
     void unreadableVdiIsRefusedBeforeAnyVolumeIsCreated() throws Exception {
-        // The stray snapshot temp file's parent is gone: not a VDI of the inventory, and not readable.
+        Path broken = corpus().resolve("broken").resolve("missing-parent");
+        CliRun r = CliRun.of("migrate", "--sr", broken.toString(), "--vdi", "5bd07c1c-ae25-484f-a5d5-6842ea9e0ba7",
+                "--target-sr", tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("smapi-migrate: error: ") && r.err().contains("missing-parent"), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, r.err());
+        VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
+        assertEquals(List.of(), plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()))));
+    }
+
+    @Test
+    void unknownVdiIsRefusedBeforeAnyVolumeIsCreated() throws Exception {
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "not-a-vdi-uuid",
                 "--target-sr", tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString());
         assertEquals(1, r.exitCode());
