@@ -15,10 +15,23 @@ final class SourceRepositories {
 
     /** A file SR directory, or the physical volumes of an LVM SR. */
     static StorageRepository open(List<Path> args) throws IOException {
-        throw new UserError("SR inventory is not available yet");
+        for (Path p : args) {
+            if (!Files.exists(p)) {
+                throw new UserError(p + ": no such file or directory");
+            }
+        }
+        if (args.size() == 1 && Files.isDirectory(args.get(0))) {
+            return FileSr.open(args.get(0));
+        }
+        for (Path p : args) {
+            if (Files.isDirectory(p)) {
+                throw new UserError(p + ": a file SR is one directory; LVM physical volumes are files or devices");
+            }
+        }
+        throw new UserError("LVM SRs are not available yet");
     }
 
-    /** Opens one VDI of the SR named by {@code args}. */
+    /** Opens one VDI of the SR named by {@code args}; closing the disk does not need the SR. */
     static VirtualDisk openVdi(List<Path> args, String vdi) throws IOException {
         if (args.size() == 1 && Files.isDirectory(args.get(0))) {
             return FileSr.open(args.get(0)).openVdi(vdi);
