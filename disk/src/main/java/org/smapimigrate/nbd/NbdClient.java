@@ -94,15 +94,26 @@ public final class NbdClient implements Closeable {
      * The client owns the transport from here on, also when negotiation fails.
      */
     public static NbdClient connect(Transport transport, String target, String exportName) throws IOException {
-        try {
-            ExportInfo info = new Handshake(transport, target).negotiate(exportName);
-            NbdClient client = new NbdClient(transport, target, info);
-            client.reader.start();
-            return client;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(transport);
-            throw e;
+        return connect(transport, target, exportName, HandshakeDeadline.DEFAULT_SECONDS);
+    }
+
+    static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds)
+            throws IOException {
+        ExportInfo info;
+        try (HandshakeDeadline deadline = new HandshakeDeadline(transport, handshakeSeconds)) {
+            try {
+                info = new Handshake(transport, target).negotiate(exportName);
+            } catch (IOException e) {
+                closeQuietly(transport);
+                throw deadline.explain(e, target);
+            } catch (RuntimeException e) {
+                closeQuietly(transport);
+                throw e;
+            }
         }
+        NbdClient client = new NbdClient(transport, target, info);
+        client.reader.start();
+        return client;
     }
 
     /** Asks the server about {@code uri}'s export with NBD_OPT_INFO, without entering transmission. */
@@ -112,8 +123,13 @@ public final class NbdClient implements Closeable {
 
     public static ExportInfo queryInfo(NbdUri uri) throws IOException {
         refuseTls(uri);
-        try (Transport t = SocketTransport.connect(uri)) {
-            return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+        try (Transport t = SocketTransport.connect(uri);
+                HandshakeDeadline deadline = new HandshakeDeadline(t, HandshakeDeadline.DEFAULT_SECONDS)) {
+            try {
+                return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+            } catch (IOException e) {
+                throw deadline.explain(e, uri.describe());
+            }
         }
     }
 
@@ -149,6 +165,9 @@ public final class NbdClient implements Closeable {
      * maximum payload; misaligned ends go through a bounce buffer. Advances {@code dst} to its limit.
      */
     public void read(ByteBuffer dst, long offset) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException(target + ": cannot read into a read-only buffer");
+        }
         int length = dst.remaining();
         checkRange("read", offset, length);
         int align = export.blockSizes().readAlignment(export.size());
