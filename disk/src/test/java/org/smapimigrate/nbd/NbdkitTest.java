@@ -31,7 +31,7 @@ class NbdkitTest {
      */
     @Test
     void sparseRandomReadsLikeNbdcopyAndMapsLikeNbdinfo() throws Exception {
-        long size = 40L << 20; // more than one 32 MiB request
+        long size = 40L << 20; // more than the 32 MiB nbdkit allows per request
         try (NbdServerProcess server = NbdServerProcess.nbdkit(dir, "sparse-random", "size=" + size, "seed=42",
                 "percent=30", "runlength=262144", "random-content=true")) {
             Path copy = dir.resolve("copy.raw");
