@@ -7,13 +7,15 @@ import org.smapimigrate.chain.VhdChain;
 import org.smapimigrate.disk.ImageDefectException;
 import org.smapimigrate.disk.RawFileDisk;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.vhd.VhdImage;
 
 /**
  * A file-based SMAPIv1 SR (ext, nfs, file, smb, ...): one directory of {@code <vdi-uuid>.vhd}
  * and {@code <vdi-uuid>.raw} files (doc smapiv1-layout part A). Read-only.
  */
-public final class FileSr {
+public final class FileSr implements StorageRepository {
     private final Path directory;
     private final DirectoryParentResolver resolver;
 
@@ -50,10 +52,20 @@ public final class FileSr {
     }
 
     /**
+     * Scans the directory: VDIs with structural roles, leftovers of interrupted SM operations,
+     * and problems. A damaged image is reported, never fatal to the scan.
+     */
+    @Override
+    public SrInventory inventory() throws IOException {
+        return new FileSrScan(directory, resolver).run();
+    }
+
+    /**
      * Opens a VDI: the chain of {@code <uuid>.vhd}, or {@code <uuid>.raw} as it is.
      *
      * @throws ImageDefectException {@code no-such-vdi}, or the defect that makes its chain unreadable
      */
+    @Override
     public VirtualDisk openVdi(String uuid) throws IOException {
         if (uuid.isEmpty() || uuid.contains("/") || uuid.contains("\0") || uuid.equals(".") || uuid.equals("..")) {
             throw new ImageDefectException("no-such-vdi", directory.toString(), -1, "'" + uuid + "' is not a VDI uuid");
@@ -74,7 +86,7 @@ public final class FileSr {
     public VhdChain openImage(Path file) throws IOException {
         Path real = file.toRealPath();
         if (!real.startsWith(directory)) {
-            throw new ImageDefectException("locator-escape", file.toString(), -1, "not inside the SR directory " + directory);
+            throw new ImageDefectException("outside-sr", file.toString(), -1, "not inside the SR directory " + directory);
         }
         RawFileDisk container = RawFileDisk.open(real);
         VhdImage leaf = null;
@@ -85,5 +97,10 @@ public final class FileSr {
             container.close();
             throw e;
         }
+    }
+
+    /** Holds nothing open. */
+    @Override
+    public void close() {
     }
 }
