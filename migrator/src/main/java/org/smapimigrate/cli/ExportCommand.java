@@ -13,7 +13,6 @@ import org.smapimigrate.disk.DiskSink;
 import org.smapimigrate.disk.FileSink;
 import org.smapimigrate.disk.StreamSink;
 import org.smapimigrate.disk.VirtualDisk;
-import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.report.Sizes;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -86,9 +85,9 @@ final class ExportCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give either a VHD_FILE or --sr with --vdi, not both");
         }
-        try (StorageRepository sr = source.sr != null ? SourceRepositories.open(source.sr)
-                : SourceRepositories.openVhdFile(source.vhdFile);
-             VirtualDisk disk = sr.openVdi(source.sr != null ? vdi : SourceRepositories.vdiOfFile(source.vhdFile))) {
+        try (VirtualDisk disk = source.sr != null ? SourceRepositories.openVdi(source.sr, vdi)
+                : SourceRepositories.openVhdFile(source.vhdFile)) {
+            Warnings.print(disk, spec.commandLine().getErr());
             DiskCopy copy = DiskCopy.standard();
             CopyStats stats;
             boolean toStdout = output.equals("-");

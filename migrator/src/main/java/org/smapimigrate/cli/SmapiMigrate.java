@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
             MigrateCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
+            MakeExampleCommand.class,
         })
 public final class SmapiMigrate {
 

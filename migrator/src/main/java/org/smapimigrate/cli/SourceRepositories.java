@@ -1,24 +1,56 @@
 package org.smapimigrate.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.lvhd.LvhdSr;
 
 /** Decides what kind of SMAPIv1 SR the command-line arguments name, and opens it read-only. */
 final class SourceRepositories {
     private SourceRepositories() {
     }
 
+    /** A file SR directory, or the physical volumes of an LVM SR. */
     static StorageRepository open(List<Path> args) throws IOException {
-        throw new UserError("SR reading is not available yet");
+        for (Path p : args) {
+            if (!Files.exists(p)) {
+                throw new UserError(p + ": no such file or directory");
+            }
+        }
+        if (args.size() == 1 && Files.isDirectory(args.get(0))) {
+            return FileSr.open(args.get(0));
+        }
+        for (Path p : args) {
+            if (Files.isDirectory(p)) {
+                throw new UserError(p + ": a file SR is one directory; LVM physical volumes are files or devices");
+            }
+        }
+        return LvhdSr.open(args);
     }
 
-    static StorageRepository openVhdFile(Path file) throws IOException {
-        throw new UserError("VHD reading is not available yet");
+    /**
+     * Opens one VDI of the SR named by {@code args}. The returned disk keeps the SR's files open
+     * and closes them with itself.
+     */
+    static VirtualDisk openVdi(List<Path> args, String vdi) throws IOException {
+        StorageRepository sr = open(args);
+        try {
+            return new OwningDisk(sr.openVdi(vdi), sr);
+        } catch (IOException | RuntimeException e) {
+            sr.close();
+            throw e;
+        }
     }
 
-    static String vdiOfFile(Path file) {
-        return file.getFileName().toString();
+    /** A VHD file with its chain; parents are looked up in its directory only. */
+    static VirtualDisk openVhdFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + ": no such file");
+        }
+        return FileSr.openVhdFile(file);
     }
 }

@@ -2,6 +2,7 @@ package org.smapimigrate.cli;
 
 import java.io.IOException;
 import org.smapimigrate.disk.DiskSink;
+import org.smapimigrate.nbd.NbdSink;
 
 /** Recognises and opens the kinds of output a command can write to besides files. */
 final class Targets {
@@ -13,7 +14,8 @@ final class Targets {
                 || s.startsWith("nbds+unix://") || s.startsWith("nbd:");
     }
 
+    /** Connects to the export; it must be at least {@code size} bytes. */
     static DiskSink openNbd(String uri, long size) throws IOException {
-        throw new UserError("NBD output is not available yet: " + uri);
+        return NbdSink.open(uri, size);
     }
 }

@@ -1,13 +1,98 @@
 package org.smapimigrate.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.smapimigrate.migrate.MigrationKeys;
+import org.smapimigrate.migrate.MigrationProgress;
+import org.smapimigrate.migrate.TargetRecheck;
+import org.smapimigrate.verify.Manifest;
+import org.smapimigrate.verify.ManifestFile;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder: filled in by the issue that builds 'verify'. */
-@Command(name = "verify", description = "(not built yet)")
+/** {@code smapi-migrate verify}: checks migrated volumes again against their manifests. */
+@Command(name = "verify",
+        sortOptions = false,
+        headerHeading = "%n",
+        header = "Check migrated volumes again against the manifests 'migrate' wrote.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%nDescription:%n",
+        description = {
+            "Attaches the SR with the volume plugin and configuration recorded in each",
+            "manifest, attaches the volume through its datapath (open, attach, activate),",
+            "reads it back, and compares its 2 MiB block digests with the ones recorded",
+            "when it was copied; then releases the datapath (deactivate, detach, close).",
+            "Holes cost no hashing. Nothing is written."},
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  smapi-migrate verify --manifest 3f1c...-.manifest.json",
+            "  smapi-migrate verify --manifest a.manifest.json --manifest b.manifest.json --json",
+            "",
+            "Exit status: 0 when every volume matches; 1 when one differs or cannot be",
+            "read; 2 for usage errors."})
 final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE",
+            description = "A manifest written by 'migrate'; repeat for several.")
+    List<Path> manifests;
+
+    @Option(names = "--plugins", paramLabel = "ROOT",
+            description = "Plugin tree to use instead of the one recorded in the manifest.")
+    Path plugins;
+
+    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Time limit for one plugin call (default: 600).")
+    long pluginTimeout;
+
+    @Option(names = "--json", description = "Print the results as JSON on standard output.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary lines.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UserError("'verify' is not built yet");
+    public Integer call() throws Exception {
+        if (pluginTimeout <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--plugin-timeout must be a positive number of seconds");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        MigrationProgress progress = (task, total, done) -> CopyProgress.start(task, total, done, !quiet && !json);
+        List<TargetRecheck.Result> results = new ArrayList<>();
+        boolean allMatch = true;
+        for (Path m : manifests) {
+            Manifest manifest = ManifestFile.read(m);
+            TargetRecheck.Result r = TargetRecheck.run(m, manifest, plugins, Duration.ofSeconds(pluginTimeout),
+                    progress);
+            results.add(r);
+            allMatch &= r.matches();
+            if (!r.matches()) {
+                err.printf("smapi-migrate: error: volume %s (VDI %s) differs from its manifest %s: %s%n",
+                        r.volumeKey(), manifest.source().vdiUuid(), m, r.comparison());
+            } else if (!quiet) {
+                err.printf("verified volume %s (VDI %s): match%s%n", r.volumeKey(), manifest.source().vdiUuid(),
+                        MigrationKeys.COMPLETE.equals(r.state()) ? "" : " (but its keys say "
+                                + MigrationKeys.STATE + "=" + r.state() + ")");
+            }
+            err.flush();
+        }
+        if (json) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(MigrateCommand.JSON.writeValueAsString(Map.of("all_match", allMatch, "results", results)));
+            out.flush();
+        }
+        return allMatch ? 0 : 1;
     }
 }

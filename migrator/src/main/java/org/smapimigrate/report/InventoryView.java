@@ -21,6 +21,7 @@ public final class InventoryView {
     private final SrInventory inv;
     private final PrintWriter out;
     private final Map<String, List<VdiEntry>> children = new LinkedHashMap<>();
+    private int nameWidth = 40;
 
     private InventoryView(SrInventory inv, PrintWriter out) {
         this.inv = inv;
@@ -42,12 +43,16 @@ public final class InventoryView {
         long virtualUser = inv.vdis().stream().filter(v -> v.role() == VdiRole.USER || v.role() == VdiRole.RAW)
                 .mapToLong(VdiEntry::virtualSize).sum();
         long allocated = inv.vdis().stream().mapToLong(VdiEntry::allocatedBytes).sum();
-        out.printf("   %d VDIs: %d user, %d raw, %d base copies, %d hidden leaves; %s virtual in user "
-                        + "VDIs, %s allocated%n",
-                inv.vdis().size(), count(VdiRole.USER), count(VdiRole.RAW), count(VdiRole.BASE_COPY),
-                count(VdiRole.HIDDEN_LEAF), Sizes.human(virtualUser), Sizes.human(allocated));
+        out.printf("   %s: %d user, %d raw, %d base %s, %d hidden %s%n",
+                plural(inv.vdis().size(), "VDI", "VDIs"), count(VdiRole.USER), count(VdiRole.RAW),
+                count(VdiRole.BASE_COPY), count(VdiRole.BASE_COPY) == 1 ? "copy" : "copies",
+                count(VdiRole.HIDDEN_LEAF), count(VdiRole.HIDDEN_LEAF) == 1 ? "leaf" : "leaves");
+        out.printf("   %s virtual in user and raw VDIs, %s allocated in all images%n",
+                Sizes.human(virtualUser), Sizes.human(allocated));
         out.println();
-        out.printf("   %-40s %-11s %10s %10s  %s%n", "VDI", "ROLE", "VIRTUAL", "ALLOCATED", "FLAGS / NAME");
+        nameWidth = Math.max(40, inv.vdis().stream().mapToInt(v -> 3 * Math.max(0, v.depth() - 1) + v.uuid().length())
+                .max().orElse(0));
+        out.printf("   %-" + nameWidth + "s %-11s %10s %10s  %s%n", "VDI", "ROLE", "VIRTUAL", "ALLOCATED", "FLAGS / NAME");
         List<VdiEntry> roots = new ArrayList<>(children.getOrDefault(null, List.of()));
         // A VDI whose parent is not in the inventory (unresolvable) is drawn as a root too.
         for (VdiEntry v : inv.vdis()) {
@@ -63,7 +68,7 @@ public final class InventoryView {
             out.println();
             out.println("   Leftovers of interrupted SM operations (not migrated):");
             for (Leftover l : inv.leftovers()) {
-                out.printf("     %-22s %s%s%n", l.kind(), l.path(),
+                out.printf("     %-22s %s%s%n", l.kind(), relative(l.path()),
                         l.content() == null ? "" : "  = \"" + l.content() + "\"");
             }
         }
@@ -75,12 +80,24 @@ public final class InventoryView {
             for (Severity s : new Severity[] {Severity.ERROR, Severity.WARNING, Severity.INFO}) {
                 for (Problem p : inv.problems()) {
                     if (p.severity() == s) {
-                        out.printf("     %-7s %-26s %s%n", s.label(), p.code(), p.message());
+                        String where = relative(p.path());
+                        String message = p.message().startsWith(p.path()) ? relative(p.message()) : where + ": " + p.message();
+                        out.printf("     %-7s %-26s %s%n", s.label(), p.code(), message);
                     }
                 }
             }
         }
         out.flush();
+    }
+
+    /** Paths inside the SR are shown relative to it: the SR path is printed once at the top. */
+    private String relative(String path) {
+        String prefix = inv.path().endsWith("/") ? inv.path() : inv.path() + "/";
+        return path != null && path.startsWith(prefix) ? path.substring(prefix.length()) : String.valueOf(path);
+    }
+
+    private static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private long count(VdiRole role) {
@@ -99,7 +116,7 @@ public final class InventoryView {
         if (v.nameLabel() != null) {
             flags.add("\"" + v.nameLabel() + "\"");
         }
-        out.printf("   %-40s %-11s %10s %10s  %s%n", name, v.role().label(), Sizes.human(v.virtualSize()),
+        out.printf("   %-" + nameWidth + "s %-11s %10s %10s  %s%n", name, v.role().label(), Sizes.human(v.virtualSize()),
                 Sizes.human(v.allocatedBytes()), String.join(" ", flags));
         List<VdiEntry> kids = children.getOrDefault(v.uuid(), List.of());
         if (level > 64) {

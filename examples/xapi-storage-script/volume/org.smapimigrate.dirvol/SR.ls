@@ -1,0 +1,1 @@
+dirvol.py

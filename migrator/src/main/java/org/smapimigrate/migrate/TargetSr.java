@@ -1,0 +1,48 @@
+package org.smapimigrate.migrate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.smapimigrate.plugin.PluginCallException;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.VolumePlugin;
+
+/**
+ * An attached SMAPIv3 SR to migrate into: the plugin tree, the volume plugin, the configuration
+ * SR.attach was given (kept in manifests so the SR can be attached again) and the SR string it
+ * returned.
+ */
+public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String> configuration, String sr) {
+
+    /** Attaches an existing SR of any plugin with {@code configuration} (a host's PBD device-config). */
+    public static TargetSr attach(PluginRoot root, String volumePlugin, Map<String, String> configuration)
+            throws IOException {
+        VolumePlugin plugin = root.volumePlugin(volumePlugin);
+        return new TargetSr(root, plugin, Map.copyOf(configuration), plugin.srAttach(configuration));
+    }
+
+    /**
+     * The bundled SR in {@code dir}, created through the plugin's SR.create when there is none yet
+     * (SR.attach answering SR_does_not_exist), then attached.
+     */
+    public static TargetSr bundled(PluginRoot root, Path dir) throws IOException {
+        VolumePlugin plugin = root.volumePlugin(BundledPluginRoot.VOLUME_PLUGIN);
+        Map<String, String> configuration = Map.of("path", dir.toAbsolutePath().normalize().toString());
+        try {
+            return new TargetSr(root, plugin, configuration, plugin.srAttach(configuration));
+        } catch (PluginCallException e) {
+            if (!e.is("SR_does_not_exist")) {
+                throw e;
+            }
+        }
+        Map<String, String> kept = plugin.srCreate(UUID.randomUUID().toString(), configuration,
+                "smapi-migrate target", "SMAPIv3 SR made by smapi-migrate");
+        return new TargetSr(root, plugin, Map.copyOf(kept), plugin.srAttach(kept));
+    }
+
+    /** For messages: {@code org.smapimigrate.dirvol SR file:///srv/sr}. */
+    public String describe() {
+        return plugin.name() + " SR " + sr;
+    }
+}

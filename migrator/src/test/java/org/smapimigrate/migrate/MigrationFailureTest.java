@@ -1,0 +1,165 @@
+package org.smapimigrate.migrate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smapimigrate.migrate.MigrationFixtures.RAW_VDI;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.plugin.PluginCallException;
+import org.smapimigrate.plugin.PluginFailure;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.Volume;
+
+/**
+ * Broken plugins: every failure must give one clear error, release the datapath, leave no volume
+ * that looks complete, and leave the source as it was.
+ */
+class MigrationFailureTest {
+    @TempDir
+    Path tmp;
+    Path log;
+    Path source;
+    String sourceSha;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        log = tmp.resolve("calls.log");
+        source = MigrationFixtures.corpusSrDir().resolve(RAW_VDI + ".raw");
+        sourceSha = MigrationFixtures.sha256(source);
+    }
+
+    private MigrationException failWith(Duration limit, String... overrides) throws Exception {
+        Path rootDir = MigrationFixtures.fakeDatapathTree(tmp, log, overrides);
+        TargetSr target = TargetSr.bundled(new PluginRoot(rootDir, limit), tmp.resolve("sr"));
+        RawFilesRepository repo = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
+        MigrationException e = assertThrows(MigrationException.class, () -> new VdiMigration(target,
+                MigrationProgress.NONE, "test").migrate(repo, repo.inventory(), RAW_VDI, VdiMigration.Existing.REFUSE,
+                tmp.resolve("manifests")));
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        assertEquals(List.of(), target.plugin().srLs(target.sr()), "the half-made volume was destroyed");
+        assertEquals(sourceSha, MigrationFixtures.sha256(source), "the source is untouched");
+        assertTrue(!Files.exists(tmp.resolve("manifests").resolve(RAW_VDI + ".manifest.json")), "no manifest");
+        return e;
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.readAllLines(log);
+    }
+
+    @Test
+    void pluginErrorJsonIsReportedWithItsCodeAndParams() throws Exception {
+        MigrationException e = failWith(Duration.ofSeconds(60), "Datapath.attach="
+                + "echo '{\"code\":\"SR_BACKEND_FAILURE_46\",\"params\":[\"The VDI is not available\",\"tapdisk died\"],"
+                + "\"backtrace\":{}}'; exit 1");
+        PluginCallException cause = assertInstanceOf(PluginCallException.class, e.getCause());
+        assertEquals(PluginFailure.PLUGIN_ERROR, cause.failure());
+        assertTrue(e.getMessage().contains("SR_BACKEND_FAILURE_46"), e.getMessage());
+        assertTrue(e.getMessage().contains("tapdisk died"), e.getMessage());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.close"), calls());
+    }
+
+    @Test
+    void nonJsonOutputIsReported() throws Exception {
+        MigrationException e = failWith(Duration.ofSeconds(60),
+                "Datapath.attach=echo 'Traceback (most recent call last):'; echo 'KeyError: uri' >&2; exit 1");
+        assertEquals(PluginFailure.BAD_OUTPUT, ((PluginCallException) e.getCause()).failure());
+        assertTrue(e.getMessage().contains("KeyError: uri"), e.getMessage());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.close"), calls());
+    }
+
+    @Test
+    void missingMethodIsReportedAndWhatWasDoneIsUndone() throws Exception {
+        MigrationException e = failWith(Duration.ofSeconds(60), "Datapath.attach=" + fileAt("/dev/null"),
+                "Datapath.activate=MISSING");
+        assertEquals(PluginFailure.MISSING_METHOD, ((PluginCallException) e.getCause()).failure());
+        assertTrue(e.getMessage().contains("Datapath.activate"), e.getMessage());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.detach", "Datapath.close"), calls());
+    }
+
+    @Test
+    void timeLimitIsReported() throws Exception {
+        MigrationException e = failWith(Duration.ofSeconds(2), "Datapath.attach=" + fileAt("/dev/null"),
+                "Datapath.activate=sleep 30");
+        assertEquals(PluginFailure.TIME_LIMIT, ((PluginCallException) e.getCause()).failure());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.detach",
+                "Datapath.close"), calls());
+    }
+
+    @Test
+    void writeFailingMidCopyReleasesTheDatapath() throws Exception {
+        // /dev/full accepts the open and fails every write with ENOSPC, as a dying backend would.
+        MigrationException e = failWith(Duration.ofSeconds(60), "Datapath.attach=" + fileAt("/dev/full"));
+        assertTrue(e.getMessage().contains("/dev/full") || e.getMessage().contains("space"), e.getMessage());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
+                "Datapath.detach", "Datapath.close"), calls());
+    }
+
+    @Test
+    void failedDeactivateStillDetachesAndClosesAndFailsTheMigration() throws Exception {
+        Path sr = tmp.resolve("sr");
+        // The File is a real volume-sized scratch file so the copy succeeds; deactivate then fails.
+        Path scratch = tmp.resolve("scratch.raw");
+        try (var f = new java.io.RandomAccessFile(scratch.toFile(), "rw")) {
+            f.setLength(8L << 20);
+        }
+        MigrationException e = failWith(Duration.ofSeconds(60), "Datapath.attach=" + fileAt(scratch.toString()),
+                "Datapath.deactivate=echo '{\"code\":\"SR_BACKEND_FAILURE_47\",\"params\":[\"busy\"],\"backtrace\":{}}';"
+                        + " exit 1");
+        assertTrue(e.getMessage().contains("SR_BACKEND_FAILURE_47"), e.getMessage());
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
+                "Datapath.detach", "Datapath.close"), calls());
+        assertTrue(Files.isDirectory(sr));
+    }
+
+    @Test
+    void volumeThatCannotBeDestroyedIsLeftMarkedIncompleteAndALaterRunCleansUp() throws Exception {
+        Path root = tmp.resolve("broken-destroy");
+        Path vol = root.resolve("volume").resolve(BundledPluginRoot.VOLUME_PLUGIN);
+        MigrationFixtures.copyPlugin(
+                MigrationFixtures.bundledRootPath().resolve("volume").resolve(BundledPluginRoot.VOLUME_PLUGIN), vol);
+        Files.delete(vol.resolve("Volume.destroy"));
+        MigrationFixtures.script(vol.resolve("Volume.destroy"), "cat >/dev/null; echo 'Segmentation fault' >&2; exit 139");
+        Path dp = root.resolve("datapath").resolve("raw+file");
+        for (String m : new String[] {"Datapath.open", "Datapath.activate", "Datapath.deactivate", "Datapath.detach",
+                "Datapath.close"}) {
+            MigrationFixtures.script(dp.resolve(m), "cat >/dev/null; echo null");
+        }
+        MigrationFixtures.script(dp.resolve("Datapath.attach"), "cat >/dev/null; " + fileAt("/dev/full"));
+
+        TargetSr broken = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), tmp.resolve("sr"));
+        RawFilesRepository repo = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
+        MigrationException e = assertThrows(MigrationException.class, () -> new VdiMigration(broken,
+                MigrationProgress.NONE, "test").migrate(repo, repo.inventory(), RAW_VDI, VdiMigration.Existing.REFUSE,
+                tmp.resolve("m")));
+        assertTrue(e.getMessage().contains(MigrationKeys.STATE + "=" + MigrationKeys.INCOMPLETE), e.getMessage());
+        List<Volume> left = broken.plugin().srLs(broken.sr());
+        assertEquals(1, left.size());
+        assertEquals(MigrationKeys.INCOMPLETE, left.get(0).keys().get(MigrationKeys.STATE));
+
+        // With working plugins, the next run removes the leftover and migrates.
+        TargetSr good = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
+        MigrationResult r = new VdiMigration(good, MigrationProgress.NONE, "test").migrate(repo, repo.inventory(),
+                RAW_VDI, VdiMigration.Existing.REFUSE, tmp.resolve("m"));
+        assertEquals("migrated", r.status());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains(left.get(0).key())), r.notes().toString());
+        List<Volume> now = good.plugin().srLs(good.sr());
+        assertEquals(1, now.size());
+        assertEquals(MigrationKeys.COMPLETE, now.get(0).keys().get(MigrationKeys.STATE));
+        assertEquals(MigrationFixtures.expectedSha256(RAW_VDI),
+                VdiMigrationTest.sha256ThroughDatapath(good, r.volumeKey()));
+    }
+
+    private static String fileAt(String path) {
+        return "echo '{\"implementations\":[[\"XenDisk\",{\"params\":\"x\",\"extra\":{},\"backend_type\":\"vbd\"}],"
+                + "[\"File\",{\"path\":\"" + path + "\"}]]}'";
+    }
+}

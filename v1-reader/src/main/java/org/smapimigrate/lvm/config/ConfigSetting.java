@@ -1,0 +1,5 @@
+package org.smapimigrate.lvm.config;
+
+/** {@code name = value}. */
+public record ConfigSetting(String name, ConfigValue value) implements ConfigNode {
+}

@@ -1,0 +1,318 @@
+package org.smapimigrate.vhd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes dynamic and differencing VHD files laid out the way blktap's libvhd does
+ * ({@code __vhd_create}, {@code __vhd_io_dynamic_write}): creator "tap" 1.3, footer copy at 0,
+ * header at 512, BAT at 1536, batmap after the BAT, parent locators MacX/W2ku/W2ru holding
+ * {@code ./<parent>} relative to the child, data blocks appended with their data 4 KiB aligned, the
+ * footer after the last block. Writes are sector-granular: they set bitmap bits, and the batmap
+ * bit once a block is full. Metadata is written on {@link #close()}.
+ *
+ * <p>Used by tests to build chains, and by nothing that touches a SMAPIv1 source.
+ */
+public final class VhdWriter implements Closeable {
+    private static final int PAGE_SECTORS = 4096 / VhdFormat.SECTOR_SIZE;
+
+    private final FileChannel channel;
+    private final long size;
+    private final int spb;
+    private final int bitmapSectors;
+    private final long maxBat;
+    private final int[] bat;
+    private final byte[] batmap;
+    private final long batmapHeaderOffset;
+    private final long batmapOffset;
+    private final Map<Integer, byte[]> bitmaps = new HashMap<>();
+    private final DynamicHeader header;
+    private VhdFooter footer;
+    private long nextFreeSector;
+    private boolean closed;
+
+    /** What to create; see {@link #dynamic} and {@link #differencing}. */
+    public static final class Spec {
+        private final Path file;
+        private final Path parent;
+        private long size;
+        private long maxBatEntries;
+        private boolean hidden;
+        private boolean rawParent;
+        private UUID uuid = UUID.randomUUID();
+
+        private Spec(Path file, Path parent, long size) {
+            this.file = file;
+            this.parent = parent;
+            this.size = size;
+        }
+
+        /** Virtual size in bytes, a multiple of 512 (blktap rounds to 2 MiB: see {@link #blktapSize}). */
+        public Spec size(long bytes) {
+            this.size = bytes;
+            return this;
+        }
+
+        /** Preallocate the BAT and batmap for more blocks than the size needs (LVHD: 2 TiB). */
+        public Spec maxBatEntries(long entries) {
+            this.maxBatEntries = entries;
+            return this;
+        }
+
+        public Spec hidden(boolean h) {
+            this.hidden = h;
+            return this;
+        }
+
+        public Spec uuid(UUID u) {
+            this.uuid = u;
+            return this;
+        }
+
+        /** The parent is a raw image: prt_uuid stays all zeros and the size defaults to the file's. */
+        public Spec rawParent() {
+            this.rawParent = true;
+            return this;
+        }
+
+        public VhdWriter create() throws IOException {
+            return new VhdWriter(this);
+        }
+    }
+
+    /** A dynamic disk of {@code size} bytes. */
+    public static Spec dynamic(Path file, long size) {
+        return new Spec(file, null, size);
+    }
+
+    /** A differencing disk over the VHD (or, with {@link Spec#rawParent()}, raw image) {@code parent}. */
+    public static Spec differencing(Path file, Path parent) {
+        return new Spec(file, parent, -1);
+    }
+
+    /** The size blktap gives a disk asked for {@code bytes}: rounded up to whole 2 MiB blocks. */
+    public static long blktapSize(long bytes) {
+        long bs = VhdFormat.DEFAULT_BLOCK_SIZE;
+        return (bytes + bs - 1) / bs * bs;
+    }
+
+    private VhdWriter(Spec spec) throws IOException {
+        VhdFooter parentFooter = null;
+        long parentMtime = 0;
+        long sz = spec.size;
+        if (spec.parent != null) {
+            parentMtime = Files.getLastModifiedTime(spec.parent).toMillis() / 1000 - VhdFormat.VHD_EPOCH_START;
+            if (spec.rawParent) {
+                if (sz < 0) {
+                    sz = Files.size(spec.parent);
+                }
+            } else {
+                parentFooter = readFooter(spec.parent);
+                if (sz < 0) {
+                    sz = parentFooter.currentSize();
+                }
+            }
+        }
+        if (sz <= 0 || sz % VhdFormat.SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException("size must be a positive multiple of 512: " + sz);
+        }
+        size = sz;
+        spb = VhdFormat.DEFAULT_BLOCK_SIZE / VhdFormat.SECTOR_SIZE;
+        bitmapSectors = SectorBitmap.sizeInBytes(spb) / VhdFormat.SECTOR_SIZE;
+        long needed = (size + VhdFormat.DEFAULT_BLOCK_SIZE - 1) / VhdFormat.DEFAULT_BLOCK_SIZE;
+        maxBat = Math.max(needed, spec.maxBatEntries);
+        bat = new int[(int) needed];
+        Arrays.fill(bat, VhdFormat.UNUSED_BAT_ENTRY);
+
+        long tableOffset = 3L * VhdFormat.SECTOR_SIZE;
+        batmapHeaderOffset = tableOffset + VhdFormat.padToSector(maxBat * 4);
+        batmapOffset = batmapHeaderOffset + Batmap.HEADER_SIZE;
+        long batmapSectors = Math.max(1, VhdFormat.padToSector((maxBat + 7) / 8) / VhdFormat.SECTOR_SIZE);
+        batmap = new byte[(int) (batmapSectors * VhdFormat.SECTOR_SIZE)];
+        long end = batmapOffset + batmap.length;
+
+        long now = System.currentTimeMillis() / 1000 - VhdFormat.VHD_EPOCH_START;
+        VhdDiskType type = spec.parent == null ? VhdDiskType.DYNAMIC : VhdDiskType.DIFFERENCING;
+        footer = new VhdFooter.Builder().dataOffset(VhdFormat.SECTOR_SIZE).timestamp(now).size(size)
+                .geometry(VhdFooter.chsGeometry(size)).diskType(type).uuid(spec.uuid).hidden(spec.hidden).build();
+        DynamicHeader.Builder hb = new DynamicHeader.Builder().tableOffset(tableOffset).maxBatSize(maxBat);
+
+        channel = FileChannel.open(spec.file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (spec.parent != null) {
+                String parentName = spec.parent.getFileName().toString();
+                String rel = relative(spec.file, spec.parent);
+                hb.parentUnicodeName(parentName).parentTimestamp(parentMtime);
+                if (parentFooter != null) {
+                    hb.parentUuid(parentFooter.uuid());
+                }
+                byte[][] data = {
+                    (ParentLocator.MACX_PREFIX + rel).getBytes(StandardCharsets.UTF_8),
+                    windowsPath(rel).getBytes(StandardCharsets.UTF_16LE),
+                    windowsPath(rel).getBytes(StandardCharsets.UTF_16LE),
+                };
+                PlatformCode[] codes = {PlatformCode.MACX, PlatformCode.W2KU, PlatformCode.W2RU};
+                for (int i = 0; i < 3; i++) {
+                    long space = VhdFormat.padToSector(data[i].length);
+                    hb.locator(i, codes[i], space, data[i].length, end);
+                    ByteBuffer b = ByteBuffer.allocate((int) space);
+                    b.put(data[i]).clear();
+                    writeFully(b, end);
+                    end += space;
+                }
+            }
+            header = hb.build();
+            nextFreeSector = end / VhdFormat.SECTOR_SIZE;
+            writeMetadata();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** {@code ./name} when the parent is beside the child, else the relative path (libvhd relative_path_to). */
+    private static String relative(Path child, Path parent) throws IOException {
+        Path dir = child.toAbsolutePath().normalize().getParent();
+        String rel = dir.relativize(parent.toRealPath()).toString();
+        if (rel.startsWith("../")) {
+            dir = child.toAbsolutePath().getParent().toRealPath();
+            rel = dir.relativize(parent.toRealPath()).toString();
+        }
+        return rel.startsWith("../") ? rel : "./" + rel;
+    }
+
+    /** W2ku/W2ru form ({@code vhd_w2u_encode_location}): {@code .\} prefix, backslashes. */
+    private static String windowsPath(String rel) {
+        String tail = rel.startsWith("./") ? rel.substring(2) : rel;
+        return (".\\" + tail).replace('/', '\\');
+    }
+
+    private static VhdFooter readFooter(Path vhd) throws IOException {
+        try (FileChannel ch = FileChannel.open(vhd, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(VhdFooter.SIZE);
+            long at = ch.size() - VhdFooter.SIZE;
+            while (b.hasRemaining()) {
+                if (ch.read(b, at + b.position()) < 0) {
+                    throw new IOException(vhd + ": short read of its footer");
+                }
+            }
+            VhdFooter f = VhdFooter.parse(b.flip());
+            if (!f.isValid()) {
+                throw new IOException(vhd + ": not a VHD (" + f.invalidReason() + ")");
+            }
+            return f;
+        }
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** Sets the hidden flag (footer byte 85), as {@code vhd-util set -f hidden}. */
+    public void setHidden(boolean hidden) {
+        footer = new VhdFooter.Builder(footer).hidden(hidden).build();
+    }
+
+    /** Writes {@code data} (a whole number of sectors) at byte {@code offset} (a sector boundary). */
+    public void write(long offset, byte[] data) throws IOException {
+        write(offset, ByteBuffer.wrap(data));
+    }
+
+    /** Writes the remaining bytes of {@code src} (whole sectors) at byte {@code offset}. */
+    public void write(long offset, ByteBuffer src) throws IOException {
+        int len = src.remaining();
+        if (offset < 0 || offset % VhdFormat.SECTOR_SIZE != 0 || len % VhdFormat.SECTOR_SIZE != 0
+                || offset > size - len) {
+            throw new IllegalArgumentException("write of " + len + " bytes at " + offset + " in a disk of " + size);
+        }
+        long sector = offset / VhdFormat.SECTOR_SIZE;
+        long secs = len / VhdFormat.SECTOR_SIZE;
+        ByteBuffer buf = src.duplicate();
+        while (secs > 0) {
+            int block = (int) (sector / spb);
+            int sec = (int) (sector % spb);
+            int cnt = (int) Math.min(secs, spb - sec);
+            if (bat[block] == VhdFormat.UNUSED_BAT_ENTRY) {
+                allocate(block);
+            }
+            long at = (Integer.toUnsignedLong(bat[block]) + bitmapSectors + sec) * VhdFormat.SECTOR_SIZE;
+            buf.limit(buf.position() + cnt * VhdFormat.SECTOR_SIZE);
+            writeFully(buf.slice(), at);
+            buf.position(buf.limit());
+            byte[] bm = bitmaps.get(block);
+            for (int i = sec; i < sec + cnt; i++) {
+                bm[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+            }
+            if (new SectorBitmap(bm, spb).allSet(0, spb)) {
+                batmap[block >>> 3] |= (byte) (0x80 >>> (block & 7));
+            }
+            sector += cnt;
+            secs -= cnt;
+        }
+    }
+
+    /** {@code __vhd_io_allocate_block}: append at the end of data, data region page aligned. */
+    private void allocate(int block) {
+        long max = nextFreeSector;
+        long rem = (max + bitmapSectors) % PAGE_SECTORS;
+        if (rem != 0) {
+            max += PAGE_SECTORS - rem;
+        }
+        bat[block] = (int) max;
+        bitmaps.put(block, new byte[bitmapSectors * VhdFormat.SECTOR_SIZE]);
+        nextFreeSector = max + bitmapSectors + spb;
+    }
+
+    private void writeMetadata() throws IOException {
+        writeFully(ByteBuffer.wrap(footer.toBytes()), 0);
+        writeFully(ByteBuffer.wrap(header.toBytes()), VhdFormat.SECTOR_SIZE);
+        ByteBuffer b = ByteBuffer.allocate((int) VhdFormat.padToSector(maxBat * 4));
+        for (long i = 0; i < maxBat; i++) {
+            b.putInt(i < bat.length ? bat[(int) i] : VhdFormat.UNUSED_BAT_ENTRY);
+        }
+        writeFully(b.clear(), header.tableOffset());
+        long checksummed = Batmap.checksumLengths(size, batmap.length / VhdFormat.SECTOR_SIZE)[0];
+        int sum = VhdChecksum.batmap(batmap, (int) Math.min(checksummed, batmap.length), false);
+        writeFully(ByteBuffer.wrap(Batmap.encodeHeader(batmapOffset, batmap.length / VhdFormat.SECTOR_SIZE, sum)),
+                batmapHeaderOffset);
+        writeFully(ByteBuffer.wrap(batmap), batmapOffset);
+        for (Map.Entry<Integer, byte[]> e : bitmaps.entrySet()) {
+            writeFully(ByteBuffer.wrap(e.getValue()), Integer.toUnsignedLong(bat[e.getKey()]) * VhdFormat.SECTOR_SIZE);
+        }
+        long end = nextFreeSector * VhdFormat.SECTOR_SIZE;
+        writeFully(ByteBuffer.wrap(footer.toBytes()), end);
+        channel.truncate(end + VhdFooter.SIZE);
+    }
+
+    private void writeFully(ByteBuffer b, long at) throws IOException {
+        long pos = at;
+        while (b.hasRemaining()) {
+            pos += channel.write(b, pos);
+        }
+    }
+
+    /** Writes the BAT, batmap, bitmaps and both footers, and closes the file. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            writeMetadata();
+        } finally {
+            channel.close();
+        }
+    }
+}
