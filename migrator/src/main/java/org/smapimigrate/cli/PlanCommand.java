@@ -2,7 +2,9 @@ package org.smapimigrate.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.lvhd.LvhdSr;
+import org.smapimigrate.migrate.BundledPluginRoot;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
@@ -25,6 +29,7 @@ import org.smapimigrate.plan.TargetProbe;
 import org.smapimigrate.plan.Throughput;
 import org.smapimigrate.plan.Totals;
 import org.smapimigrate.plan.VdiSelection;
+import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.report.Sizes;
 import org.smapimigrate.report.plan.Durations;
 import org.smapimigrate.report.plan.PlanReports;
@@ -61,12 +66,11 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate plan --sr /run/sr-mount/b0fca227-... --target-sr /srv/v3 \\",
             "      -o plan.json --report plan.html",
             "  smapi-migrate plan --sr /dev/sdb --vdi 331a22ef-... \\",
-            "      --plugins /usr/libexec/xapi-storage-script \\",
             "      --volume-plugin org.xen.xapi.storage.zfs-vol \\",
             "      --throughput 400M --report plan.md",
             "",
             "Exit status: 0 when a plan was made (read its risks); 1 when the SR or the",
-            "target could not be read; 2 for usage errors."})
+            "target plugin could not be read; 2 for usage errors."})
 final class PlanCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -87,27 +91,24 @@ final class PlanCommand implements Callable<Integer> {
                 "A base copy or hidden leaf named here is", "migrated as a standalone volume."})
     List<String> vdis;
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nTarget (one of):%n")
-    Target target;
+    @Option(names = "--target-sr", paramLabel = "DIR",
+            description = {"Target: an SR of the bundled SMAPIv3 plugin",
+                "(org.smapimigrate.dirvol) in DIR, existing or not."})
+    Path targetSr;
 
-    static final class Target {
-        @Option(names = "--target-sr", paramLabel = "DIR",
-                description = {"An SR of the bundled SMAPIv3 plugin", "(org.smapimigrate.dirvol) at DIR."})
-        Path targetSr;
+    @Option(names = "--volume-plugin", paramLabel = "NAME",
+            description = {"Target: an SR of this installed volume plugin",
+                "(a directory under ROOT/volume)."})
+    String volumePlugin;
 
-        @ArgGroup(exclusive = false)
-        Plugin plugin;
-    }
+    @Option(names = "--plugins", paramLabel = "ROOT",
+            description = {"Plugin tree with volume/ and datapath/ (default:",
+                PluginRoot.HOST_ROOT + ";", "with --target-sr: the bundled one)."})
+    Path plugins;
 
-    static final class Plugin {
-        @Option(names = "--plugins", required = true, paramLabel = "ROOT",
-                description = {"xapi-storage-script root holding volume/ and", "datapath/ plugin directories."})
-        Path root;
-
-        @Option(names = "--volume-plugin", required = true, paramLabel = "NAME",
-                description = "Volume plugin directory name under ROOT/volume.")
-        String name;
-    }
+    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Time limit for each plugin call (default: 60).")
+    long pluginTimeout;
 
     @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
             description = {"Use these features instead of the probed ones,",
@@ -142,9 +143,9 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (report != null && !PlanReports.knows(report)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--report " + report + ": name it .html or .md to choose the format");
+            throw usage("--report " + report + ": name it .html or .md to choose the format");
         }
+        TargetProbe probe = probe();
         SrInventory inventory;
         Map<String, SnapshotInfo> snapshots;
         if (source.inventory != null) {
@@ -154,10 +155,10 @@ final class PlanCommand implements Callable<Integer> {
         } else {
             try (StorageRepository sr = SourceRepositories.open(source.sr)) {
                 inventory = sr.inventory();
+                snapshots = sr instanceof LvhdSr lvhd ? snapshotRecords(lvhd) : Map.of();
             }
-            snapshots = Map.of(); // MGT snapshot records: wired once the LVM reader exposes them
         }
-        TargetCapabilities caps = withOptions(probe().probe());
+        TargetCapabilities caps = withOptions(probe.probe());
         Throughput rate = throughput == null ? Throughput.assumed() : new Throughput(throughput, "given");
         VdiSelection selection = vdis == null || vdis.isEmpty() ? VdiSelection.allUserVisible() : VdiSelection.of(vdis);
         Plan plan;
@@ -182,12 +183,38 @@ final class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The probe for the chosen target; the lead wires the plugin client in here. */
+    /** The probe for the chosen target (same choice of target as 'migrate'). */
     TargetProbe probe() {
-        if (target.targetSr != null) {
-            return new BundledPluginProbe(target.targetSr);
+        Duration limit = Duration.ofSeconds(pluginTimeout);
+        if (targetSr != null) {
+            if (volumePlugin != null) {
+                throw usage("--target-sr uses the bundled plugin; do not combine it with --volume-plugin");
+            }
+            Path root;
+            try {
+                root = plugins != null ? plugins : BundledPluginRoot.find();
+            } catch (IllegalStateException e) {
+                throw new UserError(e.getMessage());
+            }
+            return new PluginQueryProbe(new PluginRoot(root, limit), BundledPluginRoot.VOLUME_PLUGIN, targetSr);
         }
-        return new PluginDirectoryProbe(target.plugin.root, target.plugin.name);
+        if (volumePlugin == null) {
+            throw usage("name the target: --target-sr DIR, or --volume-plugin NAME (with --plugins ROOT)");
+        }
+        return new PluginQueryProbe(new PluginRoot(plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT), limit),
+                volumePlugin, null);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** The MGT records of an LVHD SR; file SRs keep these only in the XAPI database. */
+    private static Map<String, SnapshotInfo> snapshotRecords(LvhdSr sr) {
+        Map<String, SnapshotInfo> out = new LinkedHashMap<>();
+        sr.mgtRecords().forEach((uuid, r) -> out.put(uuid, new SnapshotInfo(r.isASnapshot(), r.snapshotOf(),
+                r.snapshotTime())));
+        return out;
     }
 
     private TargetCapabilities withOptions(TargetCapabilities probed) {

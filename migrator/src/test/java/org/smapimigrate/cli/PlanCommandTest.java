@@ -72,22 +72,46 @@ class PlanCommandTest {
     }
 
     @Test
-    void aPluginDirectoryIsProbedForItsMethodScripts(@TempDir Path dir) throws Exception {
+    void anInstalledPluginIsAskedForItsFeaturesAndMethods(@TempDir Path dir) throws Exception {
+        // A plugin advertising snapshots and clones but lacking the scripts for them: both must be
+        // consulted (interface doc section 6), so the plan flattens.
         Path plugin = Files.createDirectories(dir.resolve("volume/org.example.plain"));
-        for (String m : new String[] {"Plugin.Query", "SR.stat", "Volume.create", "Volume.set", "Volume.resize"}) {
-            Path f = Files.writeString(plugin.resolve(m), "#!/bin/sh\n");
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        script(plugin, "Plugin.Query", "echo '{\"plugin\":\"org.example.plain\",\"name\":\"plain\","
+                + "\"description\":\"d\",\"vendor\":\"v\",\"copyright\":\"c\",\"version\":\"1.0\","
+                + "\"required_api_version\":\"5.0\",\"features\":[\"VDI_CREATE\",\"VDI_SNAPSHOT\","
+                + "\"VDI_CLONE\",\"VDI_RESIZE\"],\"configuration\":{},\"required_cluster_stack\":[]}'");
+        for (String m : new String[] {"SR.stat", "Volume.create", "Volume.set", "Volume.resize"}) {
+            script(plugin, m, "exit 1");
         }
         CliRun r = CliRun.of("plan", "--inventory", savedInventory(dir).toString(), "--plugins", dir.toString(),
                 "--volume-plugin", "org.example.plain", "--json");
         assertEquals(0, r.exitCode(), r.err());
         Plan plan = PlanJson.fromJson(r.out());
         assertEquals(Strategy.FLATTEN, plan.strategy());
-        assertTrue(plan.target().methods().contains("Volume.resize"));
+        assertTrue(plan.target().features().contains("VDI_CLONE"));
+        assertEquals(java.util.List.of("Volume.create", "Volume.resize", "Volume.set", "SR.stat"),
+                plan.target().methods());
         CliRun missing = CliRun.of("plan", "--inventory", savedInventory(dir).toString(), "--plugins", dir.toString(),
                 "--volume-plugin", "org.example.none");
         assertEquals(1, missing.exitCode());
-        assertTrue(missing.err().contains("no volume plugin org.example.none"), missing.err());
+        assertTrue(missing.err().contains("no volume plugin 'org.example.none'"), missing.err());
+    }
+
+    @Test
+    void theBundledPluginIsQueriedForReal(@TempDir Path dir) throws Exception {
+        CliRun r = CliRun.of("plan", "--inventory", savedInventory(dir).toString(), "--target-sr",
+                dir.resolve("sr").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        Plan plan = PlanJson.fromJson(r.out());
+        assertTrue(plan.target().features().containsAll(java.util.List.of("VDI_CREATE", "VDI_SNAPSHOT", "VDI_CLONE",
+                "VDI_RESIZE")), plan.target().features().toString());
+        assertTrue(plan.target().methods().containsAll(java.util.List.of("Volume.snapshot", "Volume.clone")));
+        assertTrue(Files.notExists(dir.resolve("sr")), "planning must not create the target SR");
+    }
+
+    static void script(Path dir, String name, String body) throws Exception {
+        Path f = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     @Test
@@ -103,7 +127,7 @@ class PlanCommandTest {
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("vdis[0].uuid should be a string"), bad.err());
         assertEquals(2, CliRun.of("plan", "--inventory", inv.toString()).exitCode(), "a target is required");
-        assertEquals(2, CliRun.of("plan", "--inventory", inv.toString(), "--target-sr", "x", "--plugins", "y",
+        assertEquals(2, CliRun.of("plan", "--inventory", inv.toString(), "--target-sr", "x",
                 "--volume-plugin", "z").exitCode(), "one target only");
         CliRun pdf = CliRun.of("plan", "--inventory", inv.toString(), "--target-sr", dir.toString(), "--report", "r.pdf");
         assertEquals(2, pdf.exitCode());
@@ -116,7 +140,7 @@ class PlanCommandTest {
     void helpFitsEightyColumns() {
         CliRun r = CliRun.of("help", "plan");
         assertEquals(0, r.exitCode());
-        for (String opt : new String[] {"--sr", "--vdi", "--target-sr", "--plugins", "--volume-plugin", "--report",
+        for (String opt : new String[] {"--sr", "--inventory", "--vdi", "--target-sr", "--plugins", "--volume-plugin", "--report",
             "--throughput", "--flatten", "--json", "--output"}) {
             assertTrue(r.out().contains(opt), opt);
         }

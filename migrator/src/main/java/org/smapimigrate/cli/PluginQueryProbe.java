@@ -1,0 +1,66 @@
+package org.smapimigrate.cli;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.smapimigrate.plan.TargetCapabilities;
+import org.smapimigrate.plan.TargetProbe;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.QueryResult;
+import org.smapimigrate.plugin.VolumePlugin;
+
+/**
+ * Asks a volume plugin what it can do without touching any SR: its {@code Plugin.Query} features
+ * and which method executables it has (smapiv3-interface.md section 6: both decide). For the
+ * bundled plugin the free space is that of the filesystem holding the SR directory; for other
+ * plugins it would take SR.attach and SR.stat, which planning does not do, so it is unknown unless
+ * given. zfs-vol clones only from snapshots (section 3), so a plugin of that name is planned so.
+ */
+final class PluginQueryProbe implements TargetProbe {
+    /** The methods a plan can use, looked up case-insensitively as xapi-storage-script does. */
+    static final List<String> METHODS = List.of("Volume.create", "Volume.snapshot", "Volume.clone", "Volume.resize",
+            "Volume.set", "Volume.set_name", "Volume.set_description", "Volume.destroy", "Volume.stat", "SR.stat");
+
+    private final PluginRoot root;
+    private final String name;
+    private final Path srDirectory;
+
+    /** @param srDirectory the bundled SR's directory, for its filesystem's free space; else null */
+    PluginQueryProbe(PluginRoot root, String name, Path srDirectory) {
+        this.root = root;
+        this.name = name;
+        this.srDirectory = srDirectory;
+    }
+
+    @Override
+    public TargetCapabilities probe() throws IOException {
+        VolumePlugin plugin = root.volumePlugin(name);
+        QueryResult q = plugin.query();
+        List<String> methods = new ArrayList<>();
+        for (String m : METHODS) {
+            if (plugin.has(m)) {
+                methods.add(m);
+            }
+        }
+        Long free = null;
+        Long total = null;
+        String where = "volume plugin " + name + " in " + root;
+        if (srDirectory != null) {
+            Path existing = srDirectory.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                FileStore store = Files.getFileStore(existing);
+                free = store.getUsableSpace();
+                total = store.getTotalSpace();
+            }
+            where = "bundled plugin " + name + ", SR at " + srDirectory;
+        }
+        return new TargetCapabilities(where + (q.version() == null ? "" : " (version " + q.version() + ")"),
+                q.features(), methods, free, total, null, name.contains("zfs"));
+    }
+}
