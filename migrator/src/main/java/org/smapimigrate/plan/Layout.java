@@ -37,7 +37,7 @@ final class Layout {
         this.snapshots = snapshots;
         this.srUuid = forest.inventory().uuid();
         this.naming = new Naming(srUuid);
-        this.steps = new StepList(srUuid);
+        this.steps = new StepList(srUuid, owner -> forest.get(owner).role().label());
         if (strategy == Strategy.PRESERVE) {
             preserve();
         } else {
@@ -113,9 +113,10 @@ final class Layout {
 
     private void metadata(StepList.Made m) {
         VdiEntry owner = forest.get(m.owner());
-        Map<String, String> keys = new TreeMap<>(VolumeKeys.identity(srUuid, m.owner(), m.volume(), m.purpose()));
+        Map<String, String> keys = new TreeMap<>(VolumeKeys.identity(srUuid, m.owner(), owner.role().label(),
+                m.volume(), m.purpose()));
+        keys.put(VolumeKeys.STATE, VolumeKeys.COMPLETE);
         keys.put(VolumeKeys.VDI_TYPE, "user");
-        keys.put(VolumeKeys.SOURCE_ROLE, owner.role().label());
         if (m.purpose() == VolumePurpose.CARRIER) {
             keys.put(VolumeKeys.IS_A_SNAPSHOT, "false");
             steps.metadata(m.volume(), m.owner(), naming.carrierName(), naming.carrierDescription(owner), keys, null);

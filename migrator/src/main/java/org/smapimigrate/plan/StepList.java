@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Steps in the making. Keeps ids unique, tracks each volume's last step so every step's
@@ -22,9 +23,16 @@ final class StepList {
     private final Map<String, String> lastStep = new HashMap<>();
     private final Map<String, Long> sizes = new HashMap<>();
     private final String sourceSr;
+    private final Function<String, String> roleOf;
 
-    StepList(String sourceSr) {
+    /** @param roleOf source role label of an owner uuid, for the identity keys */
+    StepList(String sourceSr, Function<String, String> roleOf) {
         this.sourceSr = sourceSr;
+        this.roleOf = roleOf;
+    }
+
+    private Map<String, String> identity(String owner, String id, VolumePurpose purpose) {
+        return VolumeKeys.identity(sourceSr, owner, roleOf.apply(owner), id, purpose);
     }
 
     List<Step> steps() {
@@ -38,7 +46,7 @@ final class StepList {
     String create(String owner, VolumePurpose purpose, String name, String description, long size) {
         String id = "create:" + owner;
         add(new CreateVolume(id, List.of(), owner, purpose, name, description, size,
-                VolumeKeys.identity(sourceSr, owner, id, purpose)));
+                identity(owner, id, purpose)));
         lastStep.put(id, id);
         sizes.put(id, size);
         return id;
@@ -62,7 +70,7 @@ final class StepList {
     String snapshot(String of, String owner, VolumePurpose purpose) {
         String id = (purpose == VolumePurpose.CARRIER ? "carrier:" : "snapshot:") + owner;
         add(new SnapshotVolume(id, List.of(lastStep.get(of)), of, owner, purpose,
-                VolumeKeys.identity(sourceSr, owner, id, purpose)));
+                identity(owner, id, purpose)));
         lastStep.put(of, id); // later writes into 'of' must not reach the snapshot
         lastStep.put(id, id);
         sizes.put(id, sizes.get(of));
@@ -72,7 +80,7 @@ final class StepList {
     String clone(String of, String owner) {
         String id = "clone:" + owner;
         add(new CloneVolume(id, List.of(lastStep.get(of)), of, owner,
-                VolumeKeys.identity(sourceSr, owner, id, VolumePurpose.VDI)));
+                identity(owner, id, VolumePurpose.VDI)));
         lastStep.put(of, id);
         lastStep.put(id, id);
         sizes.put(id, sizes.get(of));

@@ -20,8 +20,11 @@ import java.util.TreeMap;
  * VDI still attached in the same pool. The source uuid is kept in our own
  * {@value #SOURCE_SNAPSHOT_OF} instead.
  *
- * <p>Our own keys let a re-run recognise the volumes it made: the source SR and VDI, the step that
- * made the volume, the source role.
+ * <p>Our own keys are those of {@code org.smapimigrate.migrate.MigrationKeys} (same names, so a
+ * single-VDI migration and a planned one recognise each other's volumes): the source SR, VDI and
+ * role, and a state that is {@value #INCOMPLETE} from creation until the volume is verified. A
+ * plan adds the step that made the volume, its purpose and, for snapshots, the source uuid it is a
+ * snapshot of.
  */
 public final class VolumeKeys {
     public static final String VDI_TYPE = "vdi-type";
@@ -29,10 +32,16 @@ public final class VolumeKeys {
     public static final String SNAPSHOT_OF = "snapshot_of";
     public static final String SNAPSHOT_TIME = "snapshot_time";
 
-    public static final String PREFIX = "smapi-migrate.";
+    public static final String PREFIX = "smapi-migrate-";
     public static final String SOURCE_SR = PREFIX + "source-sr";
     public static final String SOURCE_VDI = PREFIX + "source-vdi";
     public static final String SOURCE_ROLE = PREFIX + "source-role";
+    /** {@value #INCOMPLETE} from creation; {@value #COMPLETE} once verified (set by {@link SetMetadata}). */
+    public static final String STATE = PREFIX + "state";
+    public static final String INCOMPLETE = "incomplete";
+    public static final String COMPLETE = "complete";
+    /** The whole-disk digest the executor records when a {@link VerifyVolume} step passes. */
+    public static final String DIGEST = PREFIX + "digest";
     public static final String SOURCE_SNAPSHOT_OF = PREFIX + "source-snapshot-of";
     public static final String MADE_BY_STEP = PREFIX + "step";
     public static final String PURPOSE = PREFIX + "purpose";
@@ -41,10 +50,13 @@ public final class VolumeKeys {
     }
 
     /** The keys set the moment a volume exists. */
-    static Map<String, String> identity(String sourceSr, String owner, String stepId, VolumePurpose purpose) {
+    static Map<String, String> identity(String sourceSr, String owner, String ownerRole, String stepId,
+                                        VolumePurpose purpose) {
         Map<String, String> m = new TreeMap<>();
+        m.put(STATE, INCOMPLETE);
         m.put(SOURCE_SR, sourceSr == null ? "" : sourceSr);
         m.put(SOURCE_VDI, owner);
+        m.put(SOURCE_ROLE, ownerRole);
         m.put(MADE_BY_STEP, stepId);
         m.put(PURPOSE, purpose.name().toLowerCase(java.util.Locale.ROOT));
         return m;
