@@ -13,6 +13,7 @@ import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.VdiEntry;
 import org.smapimigrate.inventory.VdiRole;
+import org.smapimigrate.report.Sizes;
 
 /**
  * Turns what the inventory and the layout show into risks, each with what to do about it. The
@@ -56,6 +57,10 @@ final class RiskFinder {
         return risks;
     }
 
+    private static String human(long bytes) {
+        return Sizes.human(bytes);
+    }
+
     private void add(Severity s, String code, String subject, String message, String action) {
         risks.add(new Risk(s, code, subject, message, action));
     }
@@ -81,13 +86,13 @@ final class RiskFinder {
         StrategyFigures f = totals.flatten();
         boolean treesSave = p.bytesToCopy() < f.bytesToCopy();
         if (strategy == Strategy.FLATTEN && req.forceFlatten() && treesSave) {
-            add(Severity.INFO, "flatten-forced", null, "--flatten copies " + f.bytesToCopy() + " bytes where keeping "
-                            + "the snapshot trees would copy " + p.bytesToCopy() + ".",
+            add(Severity.INFO, "flatten-forced", null, "--flatten copies " + human(f.bytesToCopy()) + " where keeping "
+                            + "the snapshot trees would copy " + human(p.bytesToCopy()) + ".",
                     "Drop --flatten to keep the trees, if the target can snapshot or clone.");
         } else if (strategy == Strategy.FLATTEN && treesSave) {
             add(Severity.WARNING, "target-cannot-keep-trees", null,
                     "The target offers neither VDI_SNAPSHOT nor VDI_CLONE, so every VDI is flattened: "
-                            + f.bytesToCopy() + " bytes copied instead of " + p.bytesToCopy()
+                            + human(f.bytesToCopy()) + " copied instead of " + human(p.bytesToCopy())
                             + ", and snapshots share no blocks with their VDIs on the target.",
                     "Accept it, or migrate to an SR whose plugin snapshots or clones volumes.");
         }
@@ -96,7 +101,7 @@ final class RiskFinder {
                     "Not known whether the target's snapshots and clones share blocks; the space figure assumes "
                             + "they copy them (the larger figure).",
                     "Nothing to do; on a reflink or ZFS target the real need is nearer "
-                            + totals.bytesToCopy() + " bytes.");
+                            + human(totals.bytesToCopy()) + ".");
         }
         if (layout.carriers() > 0) {
             add(Severity.INFO, "carrier-volumes", null, layout.carriers() + " base copies get a carrier volume: the "
@@ -119,16 +124,16 @@ final class RiskFinder {
         long need = totals.targetSpaceNeeded();
         if (free == null) {
             add(Severity.INFO, "target-space-unknown", null,
-                    "The target's free space is not known; the plan needs about " + need + " bytes.",
+                    "The target's free space is not known; the plan needs about " + human(need) + ".",
                     "Check SR.stat free_space (or the filesystem) before running.");
         } else if (need > free) {
             add(Severity.ERROR, "target-space-insufficient", null,
-                    "The plan needs about " + need + " bytes on the target but it has " + free + " free.",
+                    "The plan needs about " + human(need) + " on the target but it has " + human(free) + " free.",
                     "Free space on the target, migrate fewer VDIs at a time (--vdi), or keep snapshot trees on a "
                             + "target whose snapshots share blocks (do not use --flatten).");
         } else if (need > free - free / 10) {
             add(Severity.WARNING, "target-space-tight", null,
-                    "The plan needs about " + need + " of the target's " + free + " free bytes (over 90%).",
+                    "The plan needs about " + human(need) + " of the target's " + human(free) + " free (over 90%).",
                     "Leave room for the target's own metadata and for the VMs' writes after migration.");
         }
     }
@@ -269,7 +274,7 @@ final class RiskFinder {
         for (VdiEntry v : forest.all()) {
             if (v.role() == VdiRole.HIDDEN_LEAF && !selection.isSelected(v.uuid())) {
                 add(Severity.INFO, "hidden-leaf-skipped", v.uuid(), "Hidden leaf " + v.uuid() + " ("
-                                + v.allocatedBytes() + " bytes allocated) is not migrated: XAPI does not show it and "
+                                + human(v.allocatedBytes()) + " allocated) is not migrated: XAPI does not show it and "
                                 + "SM's garbage collector would delete it.",
                         "If it holds data you need, name it with --vdi: it is then migrated as a standalone volume.");
             }

@@ -2,15 +2,20 @@ package org.smapimigrate.report.plan;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.smapimigrate.plan.CloneVolume;
 import org.smapimigrate.plan.CopyExtents;
 import org.smapimigrate.plan.CopyScope;
 import org.smapimigrate.plan.NodeDisposition;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.ResizeVolume;
+import org.smapimigrate.plan.SnapshotVolume;
 import org.smapimigrate.plan.SourceNode;
 import org.smapimigrate.plan.Step;
+import org.smapimigrate.plan.VolumePurpose;
 import org.smapimigrate.report.Sizes;
 
 /** A short label per source image saying what the plan does with it, for tree drawings. */
@@ -28,6 +33,8 @@ final class NodeActions {
     private final Map<String, List<CopyExtents>> copies = new HashMap<>();
     private final Map<String, ResizeVolume> resizes = new HashMap<>();
     private final Map<String, SourceNode> nodes = new HashMap<>();
+    private final Map<String, String> cloneSources = new HashMap<>();
+    private final Set<String> carriers = new HashSet<>();
 
     NodeActions(Plan plan) {
         for (Step s : plan.steps()) {
@@ -35,6 +42,10 @@ final class NodeActions {
                 copies.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(c);
             } else if (s instanceof ResizeVolume r) {
                 resizes.put(r.forImage(), r);
+            } else if (s instanceof CloneVolume c) {
+                cloneSources.put(c.id(), c.of());
+            } else if (s instanceof SnapshotVolume sn && sn.purpose() == VolumePurpose.CARRIER) {
+                carriers.add(sn.owner());
             }
         }
         for (SourceNode n : plan.nodes()) {
@@ -75,7 +86,9 @@ final class NodeActions {
         } else if (v.startsWith("snapshot:")) {
             parts.add("target snapshot (read-only)");
         } else if (v.startsWith("clone:")) {
-            parts.add("clone of parent's volume");
+            String from = cloneSources.getOrDefault(v, "");
+            parts.add(from.startsWith("carrier:") ? "clone of parent's carrier snapshot"
+                    : from.startsWith("snapshot:") ? "clone of a sibling's snapshot" : "clone of parent's volume");
         } else {
             parts.add("new volume");
         }
@@ -87,6 +100,9 @@ final class NodeActions {
             parts.add(c.scope() == CopyScope.FLATTENED_CHAIN
                     ? "flattened chain " + (c.upperBound() ? "≤ " : "") + Sizes.human(c.bytes())
                     : "own blocks " + Sizes.human(c.bytes()));
+        }
+        if (carriers.contains(n.uuid())) {
+            parts.add("kept as a carrier snapshot to clone from");
         }
         return String.join(" · ", parts);
     }

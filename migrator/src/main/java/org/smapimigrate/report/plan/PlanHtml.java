@@ -192,13 +192,19 @@ public final class PlanHtml {
                 .orElse(0));
         int drawn = 0;
         int index = 0;
-        for (List<PlanTrees.Row> rows : trees.trees) {
+        for (List<PlanTrees.Row> tree : trees.trees) {
             index++;
+            List<PlanTrees.Row> rows = tree;
             if (drawn + rows.size() > MAX_TREE_NODES && drawn > 0) {
                 b.append("<p class=\"note\">").append(trees.trees.size() - index + 1)
                         .append(" more trees are not drawn here (").append(trees.nodeCount() - drawn)
                         .append(" images); the plan file lists every one.</p>\n");
                 break;
+            }
+            if (rows.size() > MAX_TREE_NODES) {
+                b.append("<p class=\"note\">Tree ").append(index).append(" has ").append(rows.size())
+                        .append(" images; the first ").append(MAX_TREE_NODES).append(" are drawn.</p>\n");
+                rows = rows.subList(0, MAX_TREE_NODES);
             }
             drawn += rows.size();
             SourceNode root = rows.get(0).node();
