@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.smapimigrate.disk.DiskSink;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.nbd.NbdDisk;
+import org.smapimigrate.nbd.NbdException;
+import org.smapimigrate.nbd.NbdSink;
+import org.smapimigrate.nbd.NbdUri;
 import org.smapimigrate.plugin.Backend;
 import org.smapimigrate.plugin.DatapathPlugin;
 import org.smapimigrate.plugin.Implementation;
@@ -123,7 +127,8 @@ public final class VolumeAttachment implements Closeable {
     public DiskSink openSink(long size, boolean readsAsZero) throws IOException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd nbd) {
-            throw nbdNotYet(nbd);
+            // Zero runs become NBD WRITE_ZEROES: cheap on the server, and right whatever it held.
+            return NbdSink.open(nbd.uri(), size);
         }
         Path path = pathOf(impl);
         long have = DevicePaths.sizeOf(path, volumeSize);
@@ -137,7 +142,13 @@ public final class VolumeAttachment implements Closeable {
     public VirtualDisk openReader(long size) throws IOException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd nbd) {
-            throw nbdNotYet(nbd);
+            NbdDisk disk = NbdDisk.open(nbd.uri());
+            if (disk.size() < size) {
+                disk.close();
+                throw new IOException(disk.describe() + ": the NBD export has " + disk.size() + " bytes, expected "
+                        + size);
+            }
+            return new PrefixDisk(disk, size);
         }
         Path path = pathOf(impl);
         long have = DevicePaths.sizeOf(path, volumeSize);
@@ -151,18 +162,17 @@ public final class VolumeAttachment implements Closeable {
     public String describeImplementation() throws NoUsableImplementationException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd n) {
-            return "Nbd " + n.uri();
+            try {
+                return "Nbd " + NbdUri.parse(n.uri()).describe(); // export names may carry session ids
+            } catch (NbdException e) {
+                return "Nbd (unparsable uri)";
+            }
         }
         return impl.tag() + " " + pathOf(impl);
     }
 
     private static Path pathOf(Implementation impl) {
         return Path.of(impl instanceof Implementation.File f ? f.path() : ((Implementation.BlockDevice) impl).path());
-    }
-
-    private NoUsableImplementationException nbdNotYet(Implementation.Nbd nbd) {
-        return new NoUsableImplementationException("datapath " + scheme() + " offers only an NBD export ("
-                + nbd.uri() + "); writing through NBD is not supported by this build yet");
     }
 
     /** Deactivates, detaches and closes, attempting every step; the first failure is thrown. */
