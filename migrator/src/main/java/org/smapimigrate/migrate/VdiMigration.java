@@ -2,6 +2,7 @@ package org.smapimigrate.migrate;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.smapimigrate.inventory.VdiEntry;
 import org.smapimigrate.plugin.DatapathPlugin;
 import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
+import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
 import org.smapimigrate.verify.BlockDigester;
@@ -105,32 +107,34 @@ public final class VdiMigration {
             String description = entry.nameDescription() != null ? entry.nameDescription()
                     : "migrated by smapi-migrate from SR " + srId + " VDI " + vdiUuid;
             Volume created = plugin.volumeCreate(sr, name, description, disk.size(), false);
-            boolean marked;
-            try {
-                marked = plugin.volumeSet(sr, created.key(), MigrationKeys.STATE, MigrationKeys.INCOMPLETE);
-            } catch (IOException | RuntimeException e) {
-                throw discard(created, false, e, vdiUuid);
-            }
-            try {
-                if (!marked) {
-                    notes.add("the volume plugin has no Volume.set: the volume carries no smapi-migrate keys, so a"
-                            + " later run cannot recognise it");
+            boolean marked = false;
+            try (InterruptGuard guard = InterruptGuard.install(() -> cleanUpAfterInterrupt(created, vdiUuid))) {
+                try {
+                    marked = plugin.volumeSet(sr, created.key(), MigrationKeys.STATE, MigrationKeys.INCOMPLETE);
+                    if (!marked) {
+                        notes.add("the volume plugin has no Volume.set: the volume carries no smapi-migrate keys,"
+                                + " so a later run cannot recognise it");
+                    }
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_SR, srId);
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_VDI, vdiUuid);
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_ROLE, entry.role().label());
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.VDI_TYPE, "user");
+                    return copyVerifyAndRecord(disk, entry, srId, inventory, created, started, start, manifestDir,
+                            notes, guard);
+                } catch (IOException | RuntimeException e) {
+                    if (!guard.settle()) {
+                        throw new MigrationException("VDI " + vdiUuid + ": interrupted; the new volume "
+                                + created.key() + " is being destroyed", e);
+                    }
+                    throw discard(created, marked, e, vdiUuid);
                 }
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_SR, srId);
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_VDI, vdiUuid);
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_ROLE, entry.role().label());
-                plugin.volumeSet(sr, created.key(), MigrationKeys.VDI_TYPE, "user");
-                return copyVerifyAndRecord(disk, entry, srId, inventory, created, started, start, manifestDir,
-                        notes);
-            } catch (IOException | RuntimeException e) {
-                throw discard(created, marked, e, vdiUuid);
             }
         }
     }
 
     private MigrationResult copyVerifyAndRecord(VirtualDisk disk, VdiEntry entry, String srId, SrInventory inventory,
                                                 Volume created, Instant started, long start, Path manifestDir,
-                                                List<String> notes) throws IOException {
+                                                List<String> notes, InterruptGuard guard) throws IOException {
         VolumePlugin plugin = target.plugin();
         String sr = target.sr();
         // XAPI calls Volume.stat for the URIs before any Datapath call: Volume.create's may be wrong.
@@ -186,6 +190,10 @@ public final class VdiMigration {
                 sourceDigest, Manifest.Verification.of(comparison, readBack, finished));
         Path manifestPath = manifestDir.resolve(entry.uuid() + ".manifest.json").toAbsolutePath();
         ManifestFile.write(manifestPath, manifest);
+        if (!guard.settle()) {
+            throw new MigrationException("interrupted before volume " + volume.key() + " was marked complete");
+        }
+        // From here on an interruption leaves the volume marked incomplete, which a later run removes.
         plugin.volumeSet(sr, volume.key(), MigrationKeys.DIGEST, sourceDigest.whole());
         plugin.volumeSet(sr, volume.key(), MigrationKeys.STATE, MigrationKeys.COMPLETE);
         return new MigrationResult("migrated", srId, entry.uuid(), volume.name(), size, stats.readBytes(),
@@ -213,10 +221,14 @@ public final class VdiMigration {
 
     /** Releases a datapath an interrupted run of ours may have left active, with our own domain. */
     private void releaseLeftover(Volume v) {
+        release(target.root(), v, domainFor(v.keys().get(MigrationKeys.SOURCE_VDI)));
+    }
+
+    /** deactivate, detach and close with {@code domain}, each attempted, errors ignored. */
+    private static void release(PluginRoot root, Volume v, String domain) {
         try {
-            String uri = VolumeAttachment.chooseUri(target.root(), v);
-            DatapathPlugin dp = target.root().datapathPlugin(Volume.schemeOf(uri));
-            String domain = domainFor(v.keys().get(MigrationKeys.SOURCE_VDI));
+            String uri = VolumeAttachment.chooseUri(root, v);
+            DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
             for (Step step : new Step[] {() -> dp.deactivate(uri, domain), () -> dp.detach(uri, domain),
                     () -> dp.close(uri)}) {
                 try {
@@ -229,6 +241,27 @@ public final class VdiMigration {
             // No datapath for it: nothing of ours can be attached.
         }
     }
+
+    /**
+     * Runs in a shutdown hook when the JVM is stopped mid-migration: releases the datapath with our
+     * domain and destroys the volume, with short time limits so that shutting down cannot hang.
+     */
+    private void cleanUpAfterInterrupt(Volume created, String vdi) {
+        try {
+            PluginRoot quick = new PluginRoot(target.root().path(), INTERRUPT_TIME_LIMIT);
+            VolumePlugin plugin = quick.volumePlugin(target.plugin().name());
+            Volume v = plugin.volumeStat(target.sr(), created.key());
+            release(quick, v, domainFor(vdi));
+            plugin.volumeDestroy(target.sr(), created.key());
+            System.err.println("smapi-migrate: interrupted: destroyed the new volume " + created.key());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("smapi-migrate: interrupted: the new volume " + created.key()
+                    + " is left marked " + MigrationKeys.STATE + "=" + MigrationKeys.INCOMPLETE + " ("
+                    + oneLine(e) + "); the next run removes it");
+        }
+    }
+
+    private static final Duration INTERRUPT_TIME_LIMIT = Duration.ofSeconds(30);
 
     private interface Step {
         void run() throws IOException;
