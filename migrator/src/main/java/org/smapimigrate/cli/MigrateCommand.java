@@ -125,7 +125,7 @@ final class MigrateCommand implements Callable<Integer> {
         TargetSr target = openTarget(limit);
         PrintWriter err = spec.commandLine().getErr();
         List<MigrationResult> results = new ArrayList<>();
-        MigrationProgress progress = (task, total, done) -> CopyProgress.start(task, total, done, !quiet && !json);
+        MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
         try (StorageRepository source = openSource(sr)) {
             SrInventory inventory = source.inventory();
             VdiMigration migration = new VdiMigration(target, progress, new Version().getVersion()[0]);
@@ -153,6 +153,20 @@ final class MigrateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** A progress bar per phase (CopyProgress: off without a terminal), or none. */
+    static MigrationProgress progressBars(boolean enabled) {
+        return (task, total, done) -> {
+            AutoCloseable bar = CopyProgress.start(task, total, done, enabled);
+            return () -> {
+                try {
+                    bar.close();
+                } catch (Exception e) {
+                    // A progress bar that cannot close must not fail a migration.
+                }
+            };
+        };
     }
 
     static final ObjectMapper JSON = JsonMapper.builder()

@@ -1,6 +1,6 @@
 package org.smapimigrate.migrate;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Watches over a volume while its migration runs: if the JVM is stopped (Ctrl-C, SIGTERM) before
@@ -9,12 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * migration or the hook, does its part; the other does nothing.
  */
 final class InterruptGuard implements AutoCloseable {
-    private final AtomicBoolean settled = new AtomicBoolean();
+    private static final int OPEN = 0;
+    private static final int BY_MIGRATION = 1;
+    private static final int BY_HOOK = 2;
+    private final AtomicInteger owner = new AtomicInteger(OPEN);
     private final Thread hook;
 
     private InterruptGuard(Runnable onInterrupt) {
         this.hook = new Thread(() -> {
-            if (settled.compareAndSet(false, true)) {
+            if (owner.compareAndSet(OPEN, BY_HOOK)) {
                 onInterrupt.run();
             }
         }, "smapi-migrate-interrupted");
@@ -26,10 +29,11 @@ final class InterruptGuard implements AutoCloseable {
         return g;
     }
 
-    /** Claims the outcome for the migration; false when the shutdown hook already took over. */
+    /** Claims the outcome for the migration; false when the shutdown hook took over. */
     boolean settle() {
-        return settled.compareAndSet(false, true);
+        return owner.compareAndSet(OPEN, BY_MIGRATION) || owner.get() == BY_MIGRATION;
     }
+
 
     @Override
     public void close() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.smapimigrate.datapath.VolumeAttachment;
 import org.smapimigrate.disk.CopyStats;
 import org.smapimigrate.disk.DiskCopy;
@@ -80,27 +79,26 @@ public final class VdiMigration {
         VolumePlugin plugin = target.plugin();
         String sr = target.sr();
         try (VirtualDisk disk = source.openVdi(vdiUuid)) {
-            Optional<Volume> earlier = findEarlier(srId, vdiUuid, notes);
-            if (earlier.isPresent()) {
-                Volume v = earlier.get();
-                boolean complete = MigrationKeys.COMPLETE.equals(v.keys().get(MigrationKeys.STATE));
-                if (complete && existing == Existing.SKIP) {
-                    return new MigrationResult("already-migrated", srId, vdiUuid, v.name(), v.virtualSize(), 0, 0, 0,
-                            sr, v.key(), v.uuid(), null, null, v.keys().get(MigrationKeys.DIGEST), null, null,
-                            seconds(start), notes);
-                }
-                if (complete && existing == Existing.REFUSE) {
-                    throw new MigrationException("VDI " + vdiUuid + " was already migrated to volume " + v.describe()
-                            + " of " + target.describe() + "; use --existing skip to keep it or --existing replace"
-                            + " to copy it again");
-                }
-                if (!complete) {
-                    releaseLeftover(v);
-                    notes.add("removed volume " + v.key() + " left incomplete by an earlier run");
+            List<Volume> complete = new ArrayList<>();
+            for (Volume v : findEarlier(srId, vdiUuid, notes)) {
+                if (MigrationKeys.COMPLETE.equals(v.keys().get(MigrationKeys.STATE))) {
+                    complete.add(v);
                 } else {
-                    notes.add("replaced volume " + v.key() + " from an earlier run");
+                    releaseLeftover(v);
+                    plugin.volumeDestroy(sr, v.key());
+                    notes.add("removed volume " + v.key() + " left incomplete by an earlier run");
                 }
-                plugin.volumeDestroy(sr, v.key());
+            }
+            if (!complete.isEmpty() && existing == Existing.SKIP) {
+                Volume v = complete.get(0);
+                return new MigrationResult("already-migrated", srId, vdiUuid, v.name(), v.virtualSize(), 0, 0, 0,
+                        sr, v.key(), v.uuid(), null, null, v.keys().get(MigrationKeys.DIGEST), null, null,
+                        seconds(start), notes);
+            }
+            if (!complete.isEmpty() && existing == Existing.REFUSE) {
+                throw new MigrationException("VDI " + vdiUuid + " was already migrated to volume "
+                        + complete.get(0).describe() + " of " + target.describe()
+                        + "; use --existing skip to keep it or --existing replace to copy it again");
             }
 
             String name = entry.nameLabel() != null && !entry.nameLabel().isEmpty() ? entry.nameLabel() : vdiUuid;
@@ -119,8 +117,10 @@ public final class VdiMigration {
                     plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_VDI, vdiUuid);
                     plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_ROLE, entry.role().label());
                     plugin.volumeSet(sr, created.key(), MigrationKeys.VDI_TYPE, "user");
-                    return copyVerifyAndRecord(disk, entry, srId, inventory, created, started, start, manifestDir,
-                            notes, guard);
+                    MigrationResult result = copyVerifyAndRecord(disk, entry, srId, inventory, created, started,
+                            start, manifestDir, notes, guard);
+                    replace(complete, notes);
+                    return result;
                 } catch (IOException | RuntimeException e) {
                     if (!guard.settle()) {
                         throw new MigrationException("VDI " + vdiUuid + ": interrupted; the new volume "
@@ -157,23 +157,15 @@ public final class VdiMigration {
             // A volume just created reads as zeros where it is a File (a sparse file); the copy then
             // leaves holes alone. Anything else gets its zero runs written explicitly.
             try (DiskSink sink = attachment.openSink(size, true);
-                 AutoCloseable bar = progress.phase("copy", size, copy::bytesDone)) {
+                 MigrationProgress.Phase bar = progress.phase("copy", size, copy::bytesDone)) {
                 stats = copy.copy(disk, sink, digester);
                 sink.flush();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
             }
             sourceDigest = digester.finish();
             DiskCopy check = DiskCopy.standard();
             try (VirtualDisk back = attachment.openReader(size);
-                 AutoCloseable bar = progress.phase("verify", size, check::bytesDone)) {
+                 MigrationProgress.Phase bar = progress.phase("verify", size, check::bytesDone)) {
                 readBack = new DiskHasher(check).digest(back);
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
             }
         }
         DigestComparison comparison = sourceDigest.compare(readBack);
@@ -201,8 +193,21 @@ public final class VdiMigration {
                 sourceDigest.whole(), "match", manifestPath.toString(), seconds(start), notes);
     }
 
-    /** A volume migrated from this VDI by an earlier run, found through SR.ls and our keys. */
-    private Optional<Volume> findEarlier(String srId, String vdi, List<String> notes) throws IOException {
+    /** --existing replace: the earlier copies go only once the new one is verified and complete. */
+    private void replace(List<Volume> earlier, List<String> notes) {
+        for (Volume old : earlier) {
+            try {
+                target.plugin().volumeDestroy(target.sr(), old.key());
+                notes.add("replaced volume " + old.key() + " from an earlier run");
+            } catch (IOException | RuntimeException e) {
+                notes.add("the earlier volume " + old.key() + " could not be destroyed (" + oneLine(e)
+                        + "); two copies of this VDI are now in the SR");
+            }
+        }
+    }
+
+    /** Volumes migrated from this VDI by earlier runs, found through SR.ls and our keys. */
+    private List<Volume> findEarlier(String srId, String vdi, List<String> notes) throws IOException {
         List<Volume> all;
         try {
             all = target.plugin().srLs(target.sr());
@@ -211,12 +216,12 @@ public final class VdiMigration {
                 throw e;
             }
             notes.add("the volume plugin has no SR.ls: earlier copies of this VDI cannot be detected");
-            return Optional.empty();
+            return List.of();
         }
         return all.stream()
                 .filter(v -> vdi.equals(v.keys().get(MigrationKeys.SOURCE_VDI))
                         && srId.equals(v.keys().get(MigrationKeys.SOURCE_SR)))
-                .findFirst();
+                .toList();
     }
 
     /** Releases a datapath an interrupted run of ours may have left active, with our own domain. */
