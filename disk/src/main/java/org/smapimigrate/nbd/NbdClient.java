@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One NBD connection in the transmission phase: several requests in flight, matched to their
- * replies by cookie on a reader thread, simple and structured replies, READ/WRITE split to the
- * export's maximum payload, WRITE_ZEROES/TRIM/FLUSH only when advertised, block status over
+ * replies by cookie on a reader thread, simple and structured replies, READ/WRITE split into
+ * requests of at most 1 MiB (less if the server's maximum payload is smaller), WRITE_ZEROES/TRIM/FLUSH only when advertised, block status over
  * base:allocation. Thread-safe: requests from several threads share the window.
  *
  * <p>Two ways to wait. The plain methods ({@link #read}, {@link #write}, ...) return when the
@@ -36,6 +36,13 @@ public final class NbdClient implements Closeable {
     /** tapdisk (2 MiB maximum payload) serves 8. */
     static final int MAX_IN_FLIGHT_SMALL_SERVER = 8;
     private static final int SMALL_SERVER_MAX_PAYLOAD = 2 << 20;
+    /**
+     * READ and WRITE payloads are split at 1 MiB (or the server's maximum, if smaller). Measured
+     * on qemu-nbd 7.2 serving a tmpfs file: 256 KiB-1 MiB reads run about twice as fast as 4-32
+     * MiB ones (each large request buffer is mmapped and unmapped), writes are equal from 1 MiB
+     * up; nbdcopy uses 256 KiB. Zeroing and trimming carry no payload and keep the maximum.
+     */
+    static final int REQUEST_SIZE = 1 << 20;
     /** BLOCK_STATUS lengths may exceed the payload maximum (proto.md); 1 GiB fits the u32 and every server seen. */
     static final int BLOCK_STATUS_MAX = 1 << 30;
     /** proto.md: stay under 2^20 extents per reply. */
@@ -94,15 +101,26 @@ public final class NbdClient implements Closeable {
      * The client owns the transport from here on, also when negotiation fails.
      */
     public static NbdClient connect(Transport transport, String target, String exportName) throws IOException {
-        try {
-            ExportInfo info = new Handshake(transport, target).negotiate(exportName);
-            NbdClient client = new NbdClient(transport, target, info);
-            client.reader.start();
-            return client;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(transport);
-            throw e;
+        return connect(transport, target, exportName, HandshakeDeadline.DEFAULT_SECONDS);
+    }
+
+    static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds)
+            throws IOException {
+        ExportInfo info;
+        try (HandshakeDeadline deadline = new HandshakeDeadline(transport, handshakeSeconds)) {
+            try {
+                info = new Handshake(transport, target).negotiate(exportName);
+            } catch (IOException e) {
+                closeQuietly(transport);
+                throw deadline.explain(e, target);
+            } catch (RuntimeException e) {
+                closeQuietly(transport);
+                throw e;
+            }
         }
+        NbdClient client = new NbdClient(transport, target, info);
+        client.reader.start();
+        return client;
     }
 
     /** Asks the server about {@code uri}'s export with NBD_OPT_INFO, without entering transmission. */
@@ -112,8 +130,13 @@ public final class NbdClient implements Closeable {
 
     public static ExportInfo queryInfo(NbdUri uri) throws IOException {
         refuseTls(uri);
-        try (Transport t = SocketTransport.connect(uri)) {
-            return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+        try (Transport t = SocketTransport.connect(uri);
+                HandshakeDeadline deadline = new HandshakeDeadline(t, HandshakeDeadline.DEFAULT_SECONDS)) {
+            try {
+                return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+            } catch (IOException e) {
+                throw deadline.explain(e, uri.describe());
+            }
         }
     }
 
@@ -134,6 +157,13 @@ public final class NbdClient implements Closeable {
         return export.size();
     }
 
+    /** Largest READ/WRITE payload this client sends: {@link #REQUEST_SIZE} within the server's limits. */
+    int requestSize() {
+        BlockSizeConstraints b = export.blockSizes();
+        int size = Math.min(REQUEST_SIZE, b.maxPayload());
+        return Math.max(size - size % b.minimum(), b.minimum());
+    }
+
     /** Target name used in messages (the URI, secrets redacted). */
     public String target() {
         return target;
@@ -145,10 +175,13 @@ public final class NbdClient implements Closeable {
     }
 
     /**
-     * Reads {@code dst.remaining()} bytes at {@code offset}, as pipelined requests of at most the
-     * maximum payload; misaligned ends go through a bounce buffer. Advances {@code dst} to its limit.
+     * Reads {@code dst.remaining()} bytes at {@code offset}, as pipelined requests of at most
+     * {@link #requestSize()} bytes; misaligned ends go through a bounce buffer. Advances {@code dst} to its limit.
      */
     public void read(ByteBuffer dst, long offset) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException(target + ": cannot read into a read-only buffer");
+        }
         int length = dst.remaining();
         checkRange("read", offset, length);
         int align = export.blockSizes().readAlignment(export.size());
@@ -158,7 +191,7 @@ public final class NbdClient implements Closeable {
         }
         long start = offset - offset % align;
         long end = Math.min(roundUp(offset + length, align), export.size());
-        int window = (int) Math.min(end - start, export.blockSizes().maxPayload());
+        int window = (int) Math.min(end - start, requestSize());
         ByteBuffer bounce = ByteBuffer.allocate(window);
         int base = dst.position();
         for (long w = start; w < end; w += window) {
@@ -175,7 +208,7 @@ public final class NbdClient implements Closeable {
     }
 
     private void readAligned(ByteBuffer dst, long offset) throws IOException {
-        int maxPayload = export.blockSizes().maxPayload();
+        int maxPayload = requestSize();
         List<InFlightRequest> sent = new ArrayList<>();
         int index = dst.position();
         int remaining = dst.remaining();
@@ -213,7 +246,7 @@ public final class NbdClient implements Closeable {
     private List<InFlightRequest> sendWrite(ByteBuffer src, long offset, boolean async) throws IOException {
         int length = src.remaining();
         checkWritable(CMD_WRITE, offset, length);
-        int maxPayload = export.blockSizes().maxPayload();
+        int maxPayload = requestSize();
         List<InFlightRequest> sent = new ArrayList<>();
         int index = src.position();
         long at = offset;

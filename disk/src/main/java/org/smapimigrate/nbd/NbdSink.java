@@ -11,8 +11,6 @@ import org.smapimigrate.disk.DiskSink;
  * NO_HOLE, so the server may leave holes) when the export offers it, else as written zeros.
  */
 public final class NbdSink implements DiskSink {
-    /** Zero-buffer size when WRITE_ZEROES is not offered: large enough to keep the pipe busy. */
-    private static final int ZERO_BUFFER = 4 << 20;
 
     private final NbdClient client;
     private volatile ByteBuffer zeros;
@@ -96,7 +94,7 @@ public final class NbdSink implements DiskSink {
         ByteBuffer z = zeros;
         if (z == null) {
             // Never modified, so threads may share it through duplicates.
-            z = ByteBuffer.allocateDirect(Math.min(ZERO_BUFFER, client.export().blockSizes().maxPayload()));
+            z = ByteBuffer.allocateDirect(client.requestSize());
             zeros = z;
         }
         return z;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * directory, or on a free TCP port of 127.0.0.1. Close it in a finally / try-with-resources: it
  * is stopped with SIGTERM (qemu-nbd then flushes and closes its image) and killed if it lingers.
  */
-final class NbdServerProcess implements AutoCloseable {
+public final class NbdServerProcess implements AutoCloseable {
     private final Process process;
     private final Path socket;
     private final int port;
@@ -36,7 +36,7 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** nbdkit in the foreground on {@code dir/nbd.sock}; {@code args} are plugin, filters, options. */
-    static NbdServerProcess nbdkit(Path dir, String... args) throws Exception {
+    public static NbdServerProcess nbdkit(Path dir, String... args) throws Exception {
         Path sock = dir.resolve("nbd.sock");
         Path pid = dir.resolve("nbdkit.pid");
         List<String> cmd = new ArrayList<>(List.of(ThirdPartyTool.NBDKIT.path(), "-f", "--exit-with-parent",
@@ -46,7 +46,7 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** nbdkit listening on 127.0.0.1 at a free port. */
-    static NbdServerProcess nbdkitTcp(Path dir, String... args) throws Exception {
+    public static NbdServerProcess nbdkitTcp(Path dir, String... args) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = probe.getLocalPort();
@@ -59,7 +59,7 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** qemu-nbd serving many clients in turn (-t) on {@code dir/nbd.sock}. */
-    static NbdServerProcess qemuNbd(Path dir, String... args) throws Exception {
+    public static NbdServerProcess qemuNbd(Path dir, String... args) throws Exception {
         Path sock = dir.resolve("nbd.sock");
         Path pid = dir.resolve("qemu-nbd.pid");
         List<String> cmd = new ArrayList<>(List.of(ThirdPartyTool.QEMU_NBD.path(), "-t", "-k", sock.toString(),
@@ -111,20 +111,20 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** nbd+unix:///EXPORT?socket=... or nbd://127.0.0.1:PORT/EXPORT */
-    String uri(String exportName) {
+    public String uri(String exportName) {
         return socket != null ? NbdUri.unix(socket, exportName).describe()
                 : NbdUri.tcp("127.0.0.1", port, exportName).describe();
     }
 
-    String uri() {
+    public String uri() {
         return uri("");
     }
 
-    Path socket() {
+    public Path socket() {
         return socket;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -133,7 +133,7 @@ final class NbdServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM, wait, then SIGKILL if needed. Returns the exit code. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

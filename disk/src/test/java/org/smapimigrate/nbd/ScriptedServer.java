@@ -85,7 +85,8 @@ final class ScriptedServer implements AutoCloseable {
 
         Wire(InputStream in, OutputStream out) {
             this.in = new DataInputStream(in);
-            this.out = new DataOutputStream(out);
+            // Buffered: each reply leaves in one write when flushed, as a real server sends it.
+            this.out = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
         }
 
         /** Greeting with {@code handshakeFlags}; returns the client's flags. */

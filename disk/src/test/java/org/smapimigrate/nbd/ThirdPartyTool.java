@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The programs nobody on this project wrote that the NBD tests take their truth from. A missing
  * program fails the test and names the Debian package to install; it never skips.
  */
-enum ThirdPartyTool {
+public enum ThirdPartyTool {
     NBDKIT("nbdkit", "nbdkit"),
     QEMU_NBD("qemu-nbd", "qemu-utils"),
     QEMU_IMG("qemu-img", "qemu-utils"),
@@ -32,7 +32,7 @@ enum ThirdPartyTool {
     }
 
     /** The program's path, or a test failure naming the package. */
-    String path() {
+    public String path() {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.add("/usr/bin");
         dirs.add("/usr/sbin");
@@ -50,7 +50,7 @@ enum ThirdPartyTool {
     }
 
     /** Runs the program to completion (at most two minutes) and returns what it printed. */
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(path());
         command.addAll(List.of(args));
@@ -71,7 +71,7 @@ enum ThirdPartyTool {
     }
 
     /** Runs it and fails the test unless it exits 0. */
-    Result runOk(String... args) throws IOException, InterruptedException {
+    public Result runOk(String... args) throws IOException, InterruptedException {
         Result r = run(args);
         if (r.exit() != 0) {
             fail(r.describe());
@@ -79,7 +79,7 @@ enum ThirdPartyTool {
         return r;
     }
 
-    record Result(List<String> command, int exit, String stdout, String stderr) {
+    public record Result(List<String> command, int exit, String stdout, String stderr) {
         String describe() {
             return String.join(" ", command) + " exited " + exit + "\nstdout: " + stdout + "\nstderr: " + stderr;
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.lvhd.LvhdSr;
 
 /** Decides what kind of SMAPIv1 SR the command-line arguments name, and opens it read-only. */
 final class SourceRepositories {
@@ -28,15 +29,21 @@ final class SourceRepositories {
                 throw new UserError(p + ": a file SR is one directory; LVM physical volumes are files or devices");
             }
         }
-        throw new UserError("LVM SRs are not available yet");
+        return LvhdSr.open(args);
     }
 
-    /** Opens one VDI of the SR named by {@code args}; closing the disk does not need the SR. */
+    /**
+     * Opens one VDI of the SR named by {@code args}. The returned disk keeps the SR's files open
+     * and closes them with itself.
+     */
     static VirtualDisk openVdi(List<Path> args, String vdi) throws IOException {
-        if (args.size() == 1 && Files.isDirectory(args.get(0))) {
-            return FileSr.open(args.get(0)).openVdi(vdi);
+        StorageRepository sr = open(args);
+        try {
+            return new OwningDisk(sr.openVdi(vdi), sr);
+        } catch (IOException | RuntimeException e) {
+            sr.close();
+            throw e;
         }
-        throw new UserError("LVM SRs are not available yet");
     }
 
     /** A VHD file with its chain; parents are looked up in its directory only. */

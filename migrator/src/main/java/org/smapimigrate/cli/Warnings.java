@@ -11,7 +11,9 @@ final class Warnings {
     }
 
     static void print(VirtualDisk disk, PrintWriter err) {
-        if (disk instanceof VhdChain chain) {
+        if (disk instanceof OwningDisk owning) {
+            print(owning.unwrap(), err);
+        } else if (disk instanceof VhdChain chain) {
             for (Finding f : chain.findings()) {
                 err.println("smapi-migrate: warning: " + f);
             }

@@ -86,7 +86,7 @@ public final class FileSr implements StorageRepository {
     public VhdChain openImage(Path file) throws IOException {
         Path real = file.toRealPath();
         if (!real.startsWith(directory)) {
-            throw new ImageDefectException("locator-escape", file.toString(), -1, "not inside the SR directory " + directory);
+            throw new ImageDefectException("outside-sr", file.toString(), -1, "not inside the SR directory " + directory);
         }
         RawFileDisk container = RawFileDisk.open(real);
         VhdImage leaf = null;

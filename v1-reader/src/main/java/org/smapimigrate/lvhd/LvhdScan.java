@@ -179,7 +179,8 @@ final class LvhdScan {
         ImageDefectException defect = sr.vhdDefects().get(lv.name());
         VhdVolume v = sr.vhdVolumes().get(lv.name());
         if (v == null) {
-            if (defect != null) {
+            // An LV problem is already reported with the volume group.
+            if (defect != null && lv.problem() == null) {
                 problem(Severity.ERROR, defect.code(), lv.name(), defect.getMessage());
             }
             return new VdiEntry(name.uuid(), VdiRole.USER, false, 0, 0, null, 1, path, lv.name(),

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,10 +60,7 @@ public final class LvmCorpus {
         if (image == null) {
             Path tmp = Files.createTempDirectory("smapi-lvm-corpus");
             Path out = tmp.resolve("lvhd-thick-1pv.img");
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(gz()), 1 << 16);
-                 OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
-                in.transferTo(os);
-            }
+            gunzipSparse(gz(), out);
             out.toFile().setReadOnly();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -77,6 +75,35 @@ public final class LvmCorpus {
             image = out;
         }
         return image;
+    }
+
+    /** Gunzips {@code gz} into {@code out}, leaving all-zero 64 KiB blocks as holes. */
+    private static void gunzipSparse(Path gz, Path out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 20);
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long pos = 0;
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                if (!isZero(buf, n)) {
+                    ch.write(ByteBuffer.wrap(buf, 0, n), pos);
+                }
+                pos += n;
+            }
+            ch.truncate(pos);
+            if (ch.size() < pos) {
+                ch.write(ByteBuffer.allocate(1), pos - 1);
+            }
+        }
+    }
+
+    private static boolean isZero(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String sha256(Path file) throws IOException {

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -14,19 +13,19 @@ import java.nio.file.StandardOpenOption;
  * (label, metadata area header, committed text) edited in memory, written into a sparse file of
  * the original size. Edits that should reach deeper parsers recompute the CRCs they break.
  */
-final class PvHeadEditor {
-    static final int LABEL = 512;
+public final class PvHeadEditor {
+    public static final int LABEL = 512;
     static final int MDA = 4096;
     static final long MDA_SIZE = 11_530_240L;
     static final int TEXT = 179_200;
-    static final long IMAGE_SIZE = 167_772_160L;
+    public static final long IMAGE_SIZE = 167_772_160L;
     /** Room for the label, the mda header and the committed text and then some. */
     static final int HEAD = 200_000;
 
     final byte[] bytes;
     final ByteBuffer le;
 
-    PvHeadEditor() throws IOException {
+    public PvHeadEditor() throws IOException {
         bytes = new byte[HEAD];
         try (FileChannel ch = FileChannel.open(LvmCorpus.image(), StandardOpenOption.READ)) {
             ch.read(ByteBuffer.wrap(bytes), 0);
@@ -34,12 +33,12 @@ final class PvHeadEditor {
         le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    String text() {
+    public String text() {
         return new String(bytes, TEXT, (int) le.getLong(MDA + 48) - 1, StandardCharsets.UTF_8);
     }
 
     /** Replaces the committed text in place (at the same ring offset) with valid CRCs. */
-    PvHeadEditor text(String text) {
+    public PvHeadEditor text(String text) {
         byte[] t = (text + "\0").getBytes(StandardCharsets.UTF_8);
         System.arraycopy(t, 0, bytes, TEXT, t.length);
         le.putLong(MDA + 48, t.length);
@@ -69,14 +68,35 @@ final class PvHeadEditor {
 
     /**
      * Writes the whole corpus image with the edited head on top: LV content stays readable.
+     * All-zero MiBs stay holes, so a copy costs what the image holds, not its size.
      */
-    Path writeFull(Path dir, String name) throws IOException {
+    public Path writeFull(Path dir, String name) throws IOException {
         Path p = dir.resolve(name);
-        Files.copy(LvmCorpus.image(), p);
-        p.toFile().setWritable(true);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(bytes), 0);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        try (FileChannel in = FileChannel.open(LvmCorpus.image(), StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long pos = 0; pos < IMAGE_SIZE; pos += buf.capacity()) {
+                buf.clear();
+                in.read(buf, pos);
+                buf.flip();
+                if (!isZero(buf)) {
+                    out.write(buf, pos);
+                }
+            }
+            out.write(ByteBuffer.wrap(bytes), 0);
+            if (out.size() < IMAGE_SIZE) {
+                out.write(ByteBuffer.allocate(1), IMAGE_SIZE - 1);
+            }
         }
         return p;
+    }
+
+    private static boolean isZero(ByteBuffer b) {
+        for (int i = b.position(); i < b.limit(); i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
