@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.migrate.BundledPluginRoot;
@@ -126,7 +124,7 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<MigrationResult> results = new ArrayList<>();
         MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
-        try (StorageRepository source = openSource(sr)) {
+        try (StorageRepository source = SourceRepositories.open(sr)) {
             SrInventory inventory = source.inventory();
             VdiMigration migration = new VdiMigration(target, progress, new Version().getVersion()[0]);
             for (String vdi : vdis) {
@@ -200,14 +198,6 @@ final class MigrateCommand implements Callable<Integer> {
         }
         Path root = plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT);
         return TargetSr.attach(new PluginRoot(root, limit), volumePlugin, srConfig);
-    }
-
-    /** A file SR directory through FileSr; anything else as SourceRepositories decides (LVM). */
-    static StorageRepository openSource(List<Path> args) throws IOException {
-        if (args.size() == 1 && Files.isDirectory(args.get(0))) {
-            return FileSr.open(args.get(0));
-        }
-        return SourceRepositories.open(args);
     }
 
     private CommandLine.ParameterException usage(String message) {
