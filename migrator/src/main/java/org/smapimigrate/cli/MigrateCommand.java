@@ -92,7 +92,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--existing", paramLabel = "WHAT", defaultValue = "refuse",
             description = "When the SR already has a verified copy of the VDI: refuse (default), "
-                    + "skip (keep it), replace (destroy it, copy again). An incomplete copy "
+                    + "skip (keep it), replace (copy again, then destroy the earlier copy). "
+                    + "An incomplete copy "
                     + "left by an interrupted run is always removed.")
     String existing;
 
