@@ -23,7 +23,9 @@ import org.smapimigrate.plugin.Volume;
  * {@code datapath/<scheme>} directory, then {@code open}, {@code attach} (which returns the
  * implementations) and {@code activate}. {@link #close()} always runs {@code deactivate},
  * {@code detach} and {@code close}, each even when an earlier one failed, because activation is
- * exclusive and a leaked one blocks the volume.
+ * exclusive and a leaked one blocks the volume. {@code open} and {@code close} are skipped for
+ * a datapath without those executables: xapi-storage-script itself calls them only for datapaths
+ * that advertise NONPERSISTENT, so plugins written against it may lack them.
  */
 public final class VolumeAttachment implements Closeable {
     private final DatapathPlugin datapath;
@@ -31,10 +33,13 @@ public final class VolumeAttachment implements Closeable {
     private final String domain;
     private final Backend backend;
     private final long volumeSize;
+    private final boolean opened;
     private boolean closed;
 
-    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize) {
+    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize,
+                             boolean opened) {
         this.datapath = datapath;
+        this.opened = opened;
         this.uri = uri;
         this.domain = domain;
         this.backend = backend;
@@ -67,17 +72,20 @@ public final class VolumeAttachment implements Closeable {
     public static VolumeAttachment attach(PluginRoot root, Volume volume, String domain) throws IOException {
         String uri = chooseUri(root, volume);
         DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
-        dp.open(uri, true);
+        boolean opened = dp.has("Datapath.open");
+        if (opened) {
+            dp.open(uri, true);
+        }
         Backend backend = null;
         boolean activated = false;
         try {
             backend = dp.attach(uri, domain);
             dp.activate(uri, domain);
             activated = true;
-            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize());
+            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize(), opened);
         } catch (IOException | RuntimeException e) {
             if (!activated) {
-                release(dp, uri, domain, backend != null, e);
+                release(dp, uri, domain, backend != null, opened, e);
             }
             throw e;
         }
@@ -188,15 +196,15 @@ public final class VolumeAttachment implements Closeable {
         } catch (IOException e) {
             first = e;
         }
-        first = release(datapath, uri, domain, true, first);
+        first = release(datapath, uri, domain, true, opened, first);
         if (first != null) {
             throw first;
         }
     }
 
-    /** detach (when attached) then close; failures are added to {@code pending} or returned. */
+    /** detach (when attached) then close (when opened); failures are added to {@code pending} or returned. */
     private static IOException release(DatapathPlugin dp, String uri, String domain, boolean attached,
-                                       Exception pending) {
+                                       boolean opened, Exception pending) {
         IOException first = pending instanceof IOException io ? io : null;
         List<IOException> failures = new ArrayList<>();
         if (attached) {
@@ -206,10 +214,12 @@ public final class VolumeAttachment implements Closeable {
                 failures.add(e);
             }
         }
-        try {
-            dp.close(uri);
-        } catch (IOException e) {
-            failures.add(e);
+        if (opened) {
+            try {
+                dp.close(uri);
+            } catch (IOException e) {
+                failures.add(e);
+            }
         }
         for (IOException f : failures) {
             if (pending != null) {
