@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a third-party program for a test; a missing program fails the test naming its Debian package. */
-final class ExternalCommand {
-    record Result(int exit, String out, String err) {
+public final class ExternalCommand {
+    public record Result(int exit, String out, String err) {
     }
 
     private ExternalCommand() {
     }
 
     /** Fails the test unless {@code program} is on the PATH or in /sbin, /usr/sbin. */
-    static String require(String program, String debianPackage) {
+    public static String require(String program, String debianPackage) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
         for (String d : dirs) {
@@ -31,7 +31,7 @@ final class ExternalCommand {
         return fail(program + " is not installed: apt-get install -y " + debianPackage);
     }
 
-    static Result run(List<String> command) throws IOException, InterruptedException {
+    public static Result run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("cmd", ".out");
         Path err = Files.createTempFile("cmd", ".err");
         try {
@@ -49,7 +49,7 @@ final class ExternalCommand {
     }
 
     /** Runs and fails the test on a non-zero exit, showing stderr. */
-    static String check(List<String> command) throws IOException, InterruptedException {
+    public static String check(List<String> command) throws IOException, InterruptedException {
         Result r = run(command);
         if (r.exit() != 0) {
             fail(String.join(" ", command) + " exited " + r.exit() + ":\n" + r.err());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,24 +28,18 @@ import org.smapimigrate.disk.ImageDefectException;
  * CRCs valid (recomputed after the change) reach the deeper parsers.
  */
 class HostileMetadataTest {
-    /** Label, PV header, mda header and the committed text (bytes 179200-184190) all lie below this. */
-    private static final int HEAD = 190_000;
-    private static final int LABEL = 512;
-    private static final int MDA = 4096;
-    private static final int TEXT = 179_200;
+    private static final int HEAD = PvHeadEditor.HEAD;
+    private static final int LABEL = PvHeadEditor.LABEL;
+    private static final int MDA = PvHeadEditor.MDA;
+    private static final int TEXT = PvHeadEditor.TEXT;
     private static final int TEXT_SIZE = 4991;
-    private static final long MDA_END = 4096 + 11_530_240L;
-    private static final long IMAGE_SIZE = 167_772_160L;
+    private static final long MDA_END = MDA + PvHeadEditor.MDA_SIZE;
+    private static final long IMAGE_SIZE = PvHeadEditor.IMAGE_SIZE;
 
-    private static byte[] head;
     private static Path dir;
 
     @BeforeContainer
-    static void readHead() throws IOException {
-        head = new byte[HEAD];
-        try (FileChannel ch = FileChannel.open(LvmCorpus.image(), StandardOpenOption.READ)) {
-            ch.read(ByteBuffer.wrap(head), 0);
-        }
+    static void makeDir() throws IOException {
         dir = Files.createTempDirectory("smapi-lvm-hostile");
     }
 
@@ -62,16 +55,17 @@ class HostileMetadataTest {
 
     @Example
     void theUnmutatedHeadOpens() throws IOException {
-        Path p = write(head.clone(), IMAGE_SIZE);
+        Path p = write(new PvHeadEditor().bytes, IMAGE_SIZE);
         try (OfflineVolumeGroup vg = OfflineVolumeGroup.open(List.of(p))) {
             assertEquals(44, vg.volumeGroup().seqno());
         }
     }
 
     @Property(tries = 150)
-    void randomByteFlipsGiveDefectsNotCrashes(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int flips) {
+    void randomByteFlipsGiveDefectsNotCrashes(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int flips)
+            throws IOException {
         Random r = new Random(seed);
-        byte[] b = head.clone();
+        byte[] b = new PvHeadEditor().bytes;
         // Half the flips land where the parsers look; the rest anywhere in the head.
         for (int i = 0; i < flips; i++) {
             int at = switch (r.nextInt(4)) {
@@ -85,23 +79,22 @@ class HostileMetadataTest {
     }
 
     @Property(tries = 150)
-    void hostilePvHeaderFieldsWithAValidLabelCrc(@ForAll long seed) {
+    void hostilePvHeaderFieldsWithAValidLabelCrc(@ForAll long seed) throws IOException {
         Random r = new Random(seed);
-        byte[] b = head.clone();
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        PvHeadEditor ed = new PvHeadEditor();
         for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
             int at = LABEL + 20 + r.nextInt(512 - 28);
-            bb.putLong(at, hostileLong(r));
+            ed.le.putLong(at, hostileLong(r));
         }
-        fixLabelCrc(bb);
-        check(b, IMAGE_SIZE);
+        ed.fixLabelCrc();
+        check(ed.bytes, IMAGE_SIZE);
     }
 
     @Property(tries = 200)
-    void hostileMdaHeaderFieldsWithAValidChecksum(@ForAll long seed) {
+    void hostileMdaHeaderFieldsWithAValidChecksum(@ForAll long seed) throws IOException {
         Random r = new Random(seed);
-        byte[] b = head.clone();
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        PvHeadEditor ed = new PvHeadEditor();
+        ByteBuffer bb = ed.le;
         int[] fields = {MDA + 24, MDA + 32, MDA + 40, MDA + 48, MDA + 56, MDA + 64, MDA + 72};
         for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
             int at = fields[r.nextInt(fields.length)];
@@ -114,14 +107,15 @@ class HostileMetadataTest {
                 bb.putLong(at, hostileLong(r));
             }
         }
-        fixMdaChecksum(bb);
-        check(b, IMAGE_SIZE);
+        ed.fixMdaChecksum();
+        check(ed.bytes, IMAGE_SIZE);
     }
 
     @Property(tries = 300)
-    void hostileTextWithValidChecksums(@ForAll long seed) {
+    void hostileTextWithValidChecksums(@ForAll long seed) throws IOException {
         Random r = new Random(seed);
-        byte[] b = head.clone();
+        PvHeadEditor ed = new PvHeadEditor();
+        byte[] b = ed.bytes;
         String alphabet = "{}[]=,\"'#\\\n 0123456789-+.xyz\0";
         for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
             int at = TEXT + r.nextInt(TEXT_SIZE - 1);
@@ -133,37 +127,29 @@ class HostileMetadataTest {
                 System.arraycopy(num, 0, b, at, Math.min(num.length, TEXT + TEXT_SIZE - 1 - at));
             }
         }
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = ed.le;
         if (r.nextInt(4) == 0) {
             // Cut the text short.
             bb.putLong(MDA + 48, 1 + r.nextInt(TEXT_SIZE));
         }
         int size = (int) bb.getLong(MDA + 48);
         bb.putInt(MDA + 56, LvmCrc.of(b, TEXT, size));
-        fixMdaChecksum(bb);
+        ed.fixMdaChecksum();
         check(b, r.nextBoolean() ? IMAGE_SIZE : MDA_END + r.nextInt(1 << 24));
     }
 
     @Property(tries = 100)
-    void truncatedFiles(@ForAll long seed) {
+    void truncatedFiles(@ForAll long seed) throws IOException {
         Random r = new Random(seed);
         long[] sizes = {r.nextInt(2048), r.nextInt(HEAD), r.nextLong(MDA_END), MDA_END + r.nextLong(IMAGE_SIZE - MDA_END)};
         long size = sizes[r.nextInt(sizes.length)];
-        check(head.clone(), size);
+        check(new PvHeadEditor().bytes, size);
     }
 
     private static long hostileLong(Random r) {
         long[] edges = {0, 1, -1, 511, 512, 513, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE, 4096, MDA_END,
             MDA_END - MDA, TEXT, IMAGE_SIZE, 1L << 40};
         return r.nextBoolean() ? edges[r.nextInt(edges.length)] : r.nextLong();
-    }
-
-    private static void fixLabelCrc(ByteBuffer bb) {
-        bb.putInt(LABEL + 16, LvmCrc.of(bb.array(), LABEL + 20, 512 - 20));
-    }
-
-    private static void fixMdaChecksum(ByteBuffer bb) {
-        bb.putInt(MDA, LvmCrc.of(bb.array(), MDA + 4, 512 - 4));
     }
 
     /** Opens the mutated PV, every LV of it, and reads each LV's first and last sector. */

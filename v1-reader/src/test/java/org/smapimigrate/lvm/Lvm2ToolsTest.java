@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,9 +33,8 @@ import org.smapimigrate.disk.ImageDefectException;
  */
 class Lvm2ToolsTest {
     private static final long PV_SIZE = 48L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Path dir;
+    private static Lvm2Scratch scratch;
     private static Path pv1;
     private static Path pv2;
     private static Path pv2Stale;
@@ -47,64 +43,48 @@ class Lvm2ToolsTest {
     private static List<JsonNode> pvReport;
     private static List<JsonNode> segReport;
     private static long staleSeqno;
-    private static final Map<String, Path> IMAGE_OF_DEVICE = new HashMap<>();
-    private static final Map<String, String> DEVICE_OF_IMAGE = new HashMap<>();
 
     @BeforeAll
     static void buildVgWithLvm2() throws Exception {
-        String lvm = ExternalCommand.require("lvm", "lvm2");
-        String losetup = ExternalCommand.require("losetup", "mount");
-        dir = Files.createTempDirectory("smapi-lvm2");
-        pv1 = sparse(dir.resolve("pv1.img"));
-        pv2 = sparse(dir.resolve("pv2.img"));
-        pv2Stale = dir.resolve("pv2-stale.img");
+        scratch = Lvm2Scratch.create(2, PV_SIZE);
+        pv1 = scratch.image(0);
+        pv2 = scratch.image(1);
+        pv2Stale = scratch.dir().resolve("pv2-stale.img");
         vgName = "smt_" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> loops = new ArrayList<>();
-        try {
-            String l1 = attach(losetup, pv1, loops);
-            String l2 = attach(losetup, pv2, loops);
-            IMAGE_OF_DEVICE.put(l1, pv1);
-            IMAGE_OF_DEVICE.put(l2, pv2);
-            DEVICE_OF_IMAGE.put(pv1.toString(), l1);
-            DEVICE_OF_IMAGE.put(pv2.toString(), l2);
-            Lvm tool = new Lvm(lvm, l1, l2);
-            tool.run("pvcreate", "-ff", "-y", "--metadatasize", "1M", l1, l2);
-            tool.run("vgcreate", "-s", "1M", "--addtag", "vg_tag", vgName, l1, l2);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "frag", "-L", "4M", vgName, l1);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "gone", "-L", "4M", vgName, l1);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "tagged", "-L", "4M", "--addtag", "hidden", "--addtag",
-                    "journaler", vgName, l1);
-            tool.run("lvremove", "-f", vgName + "/gone");
-            // frag now grows into the hole "gone" left and then past "tagged": two or more segments.
-            tool.run("lvextend", "-L", "12M", vgName + "/frag");
-            tool.run("lvcreate", "-an", "-Zn", "-n", "striped", "-i", "2", "-I", "64k", "-L", "8M", vgName, l1, l2);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "ro", "-L", "2M", vgName, l2);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "span", "-L", "56M", vgName);
-            tool.run("lvchange", "-p", "r", vgName + "/ro");
-            staleSeqno = tool.report("vgs", "vg", "vg_seqno").get(0).get("vg_seqno").asLong();
-            Files.copy(pv2, pv2Stale, StandardCopyOption.REPLACE_EXISTING);
-            tool.run("lvcreate", "-an", "-Zn", "-n", "late", "-L", "1M", vgName, l1);
-            vgReport = tool.report("vgs", "vg", "vg_name,vg_uuid,vg_seqno,vg_extent_size,vg_tags").get(0);
-            pvReport = tool.report("pvs", "pv", "pv_name,pv_uuid,pe_start,pv_pe_count,vg_name");
-            segReport = tool.report("lvs", "seg", "lv_name,lv_uuid,lv_size,lv_attr,lv_tags,segtype,stripes,"
-                    + "stripe_size,seg_start_pe,seg_size_pe,seg_pe_ranges", "--segments");
-        } finally {
-            for (String loop : loops) {
-                ExternalCommand.run(List.of(losetup, "-d", loop));
+        String l1 = scratch.device(0);
+        String l2 = scratch.device(1);
+        scratch.run("pvcreate", "-ff", "-y", "--metadatasize", "1M", l1, l2);
+        scratch.run("vgcreate", "-s", "1M", "--addtag", "vg_tag", vgName, l1, l2);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "frag", "-L", "4M", vgName, l1);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "gone", "-L", "4M", vgName, l1);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "tagged", "-L", "4M", "--addtag", "hidden", "--addtag",
+                "journaler", vgName, l1);
+        scratch.run("lvremove", "-f", vgName + "/gone");
+        // frag now grows into the hole "gone" left and then past "tagged": two or more segments.
+        scratch.run("lvextend", "-L", "12M", vgName + "/frag");
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "striped", "-i", "2", "-I", "64k", "-L", "8M", vgName, l1, l2);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "ro", "-L", "2M", vgName, l2);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "span", "-L", "56M", vgName);
+        scratch.run("lvchange", "-p", "r", vgName + "/ro");
+        staleSeqno = scratch.report("vgs", "vg", "vg_seqno", vgName).get(0).get("vg_seqno").asLong();
+        Files.copy(pv2, pv2Stale, StandardCopyOption.REPLACE_EXISTING);
+        scratch.run("lvcreate", "-an", "-Zn", "-n", "late", "-L", "1M", vgName, l1);
+        vgReport = scratch.report("vgs", "vg", "vg_name,vg_uuid,vg_seqno,vg_extent_size,vg_tags", vgName).get(0);
+        pvReport = scratch.report("pvs", "pv", "pv_name,pv_uuid,pe_start,pv_pe_count,vg_name");
+        segReport = scratch.detach(vgName);
+        // Each sector of an LV names the LV and the sector: a misplaced extent cannot go unseen.
+        for (var lv : segmentsByLv().entrySet()) {
+            long size = lv.getValue().get(0).get("lv_size").asLong();
+            for (long pos = 0; pos < size; pos += 1 << 20) {
+                scratch.writeLv(lv.getKey(), pos, pattern(lv.getKey(), pos, (int) Math.min(1 << 20, size - pos)));
             }
         }
-        writePatternsWhereLvsSays();
     }
 
     @AfterAll
-    static void cleanUp() throws IOException {
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(dir);
+    static void cleanUp() throws Exception {
+        if (scratch != null) {
+            scratch.close();
         }
     }
 
@@ -125,7 +105,7 @@ class Lvm2ToolsTest {
                 PhysicalVolume pv = vg.pvById(p.get("pv_uuid").asText()).orElseThrow();
                 assertEquals(p.get("pe_start").asLong(), pv.peStartBytes());
                 assertEquals(p.get("pv_pe_count").asLong(), pv.peCount());
-                Path image = IMAGE_OF_DEVICE.get(p.get("pv_name").asText());
+                Path image = scratch.imageOf(p.get("pv_name").asText());
                 assertEquals(image, ovg.file(pv.key()).path(), "PV matched to its file by label uuid");
             }
         }
@@ -178,7 +158,7 @@ class Lvm2ToolsTest {
     void metadataTextEqualsPvcks() throws Exception {
         String pvck = ExternalCommand.require("pvck", "lvm2");
         for (Path image : List.of(pv1, pv2)) {
-            Path out = dir.resolve(image.getFileName() + ".pvck");
+            Path out = scratch.dir().resolve(image.getFileName() + ".pvck");
             ExternalCommand.check(List.of(pvck, "--dump", "metadata", "-f", out.toString(), image.toString()));
             try (PhysicalVolumeFile pv = PhysicalVolumeFile.open(image)) {
                 assertEquals(Files.readString(out), new String(pv.metadataCopies().get(0).text().text(),
@@ -205,7 +185,7 @@ class Lvm2ToolsTest {
     void aMissingPvFailsOnlyTheLvsOnIt() throws IOException {
         String pv2Uuid = null;
         for (JsonNode p : pvReport) {
-            if (p.get("pv_name").asText().equals(DEVICE_OF_IMAGE.get(pv2.toString()))) {
+            if (p.get("pv_name").asText().equals(scratch.device(1))) {
                 pv2Uuid = p.get("pv_uuid").asText();
             }
         }
@@ -242,7 +222,7 @@ class Lvm2ToolsTest {
         long perArea = seg.extentCount() / seg.stripeCount();
         List<String> parts = new ArrayList<>();
         for (StripeArea a : seg.stripes()) {
-            String device = DEVICE_OF_IMAGE.get(ovg.file(a.pv()).path().toString());
+            String device = scratch.deviceOf(ovg.file(a.pv()).path());
             parts.add(device + ":" + a.startExtent() + "-" + (a.startExtent() + perArea - 1));
         }
         return String.join(" ", parts);
@@ -268,35 +248,6 @@ class Lvm2ToolsTest {
         return b;
     }
 
-    /**
-     * Writes every LV's pattern into the PV images at the extents {@code lvs} reports. Striped
-     * segments follow dm-stripe: chunk k of the segment goes to area k mod n, row k div n.
-     */
-    private static void writePatternsWhereLvsSays() throws IOException {
-        long e = vgReport.get("vg_extent_size").asLong();
-        Map<String, Long> peStart = new HashMap<>();
-        for (JsonNode p : pvReport) {
-            peStart.put(p.get("pv_name").asText(), p.get("pe_start").asLong());
-        }
-        for (JsonNode s : segReport) {
-            String lv = s.get("lv_name").asText();
-            long segStart = s.get("seg_start_pe").asLong() * e;
-            long segBytes = s.get("seg_size_pe").asLong() * e;
-            String[] areas = s.get("seg_pe_ranges").asText().split(" ");
-            int n = areas.length;
-            long chunk = n == 1 ? segBytes : s.get("stripe_size").asLong();
-            for (long o = 0; o < segBytes; o += chunk) {
-                long k = o / chunk;
-                String[] area = areas[(int) (k % n)].split(":");
-                long firstPe = Long.parseLong(area[1].split("-")[0]);
-                long pvByte = peStart.get(area[0]) + firstPe * e + (k / n) * chunk;
-                try (FileChannel ch = FileChannel.open(IMAGE_OF_DEVICE.get(area[0]), StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.wrap(pattern(lv, segStart + o, (int) chunk)), pvByte);
-                }
-            }
-        }
-    }
-
     private static void assertReadsPattern(LogicalVolumeDisk disk, String lv) throws IOException {
         int chunk = 1 << 20;
         ByteBuffer buf = ByteBuffer.allocate(chunk);
@@ -305,54 +256,6 @@ class Lvm2ToolsTest {
             disk.read(buf, pos);
             assertArrayEquals(pattern(lv, pos, buf.limit()), Arrays.copyOf(buf.array(), buf.limit()),
                     lv + " at " + pos);
-        }
-    }
-
-    private static Path sparse(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(1), PV_SIZE - 1);
-        }
-        return p;
-    }
-
-    private static String attach(String losetup, Path image, List<String> loops) throws Exception {
-        ExternalCommand.Result r = ExternalCommand.run(List.of(losetup, "-f", "--show", image.toString()));
-        if (r.exit() != 0) {
-            fail("cannot attach a loop device (losetup -f --show): " + r.err().strip() + "\nThis test needs"
-                    + " root and loop devices: load the loop module (modprobe loop) and give the container"
-                    + " /dev/loop-control and /dev/loop* (docker run --privileged, or --device for each).");
-        }
-        String loop = r.out().strip();
-        loops.add(loop);
-        return loop;
-    }
-
-    /**
-     * lvm2 with test-peers.md's settings, restricted to our two loop devices, writing no backup,
-     * archive or hints files on the host.
-     */
-    private record Lvm(String lvm, String config) {
-        Lvm(String lvm, String l1, String l2) {
-            this(lvm, "devices{filter=[\"a|^" + l1 + "$|\",\"a|^" + l2 + "$|\",\"r|.*|\"] global_filter=[\"a|^"
-                    + l1 + "$|\",\"a|^" + l2 + "$|\",\"r|.*|\"] obtain_device_list_from_udev=0 use_devicesfile=0"
-                    + " hints=\"none\"} activation{udev_sync=0 udev_rules=0 monitoring=0}"
-                    + " global{use_lvmpolld=0 activation=0} backup{backup=0 archive=0}");
-        }
-
-        String run(String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(lvm, args[0], "--config", config));
-            cmd.addAll(Arrays.asList(args).subList(1, args.length));
-            return ExternalCommand.check(cmd);
-        }
-
-        List<JsonNode> report(String command, String kind, String fields, String... extra) throws Exception {
-            List<String> args = new ArrayList<>(List.of(command, "--reportformat", "json", "--units", "b",
-                    "--nosuffix", "-o", fields));
-            args.addAll(List.of(extra));
-            String out = run(args.toArray(new String[0]));
-            List<JsonNode> rows = new ArrayList<>();
-            JSON.readTree(out).get("report").get(0).get(kind).forEach(rows::add);
-            return rows;
         }
     }
 }

@@ -15,22 +15,32 @@ import java.nio.file.StandardOpenOption;
  */
 public final class PvHeadEditor {
     public static final int LABEL = 512;
-    static final int MDA = 4096;
-    static final long MDA_SIZE = 11_530_240L;
-    static final int TEXT = 179_200;
+    public static final int MDA = 4096;
+    public static final long MDA_SIZE = 11_530_240L;
+    public static final int TEXT = 179_200;
     public static final long IMAGE_SIZE = 167_772_160L;
     /** Room for the label, the mda header and the committed text and then some. */
-    static final int HEAD = 200_000;
+    public static final int HEAD = 200_000;
 
-    final byte[] bytes;
-    final ByteBuffer le;
+    public final byte[] bytes;
+    public final ByteBuffer le;
+
+    private static byte[] head;
 
     public PvHeadEditor() throws IOException {
-        bytes = new byte[HEAD];
-        try (FileChannel ch = FileChannel.open(LvmCorpus.image(), StandardOpenOption.READ)) {
-            ch.read(ByteBuffer.wrap(bytes), 0);
-        }
+        bytes = head().clone();
         le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static synchronized byte[] head() throws IOException {
+        if (head == null) {
+            byte[] b = new byte[HEAD];
+            try (FileChannel ch = FileChannel.open(LvmCorpus.image(), StandardOpenOption.READ)) {
+                ch.read(ByteBuffer.wrap(b), 0);
+            }
+            head = b;
+        }
+        return head;
     }
 
     public String text() {
@@ -46,12 +56,12 @@ public final class PvHeadEditor {
         return fixMdaChecksum();
     }
 
-    PvHeadEditor fixMdaChecksum() {
+    public PvHeadEditor fixMdaChecksum() {
         le.putInt(MDA, LvmCrc.of(bytes, MDA + 4, 508));
         return this;
     }
 
-    PvHeadEditor fixLabelCrc() {
+    public PvHeadEditor fixLabelCrc() {
         le.putInt(LABEL + 16, LvmCrc.of(bytes, LABEL + 20, 492));
         return this;
     }
