@@ -5,9 +5,12 @@ The directory name is the URI scheme (shared/docs/smapiv3-interface.md section 1
 uri is raw+file:///abs/path/<key>.raw is served here. Datapath.attach returns a File
 implementation (data.ml backend variant ["File", {"path": ...}]); no kernel device, no root.
 
-The calling order open -> attach -> activate, then deactivate -> detach -> close, is enforced, and
-the state lives in <key>.datapath beside the volume so that its volume plugin refuses to destroy a
-volume still in use. One domain at a time may be active (like libcow's VDIInUse).
+The calling order attach -> activate, then deactivate -> detach, is enforced, and the state lives
+in <key>.datapath beside the volume so that its volume plugin refuses to destroy a volume still in
+use. One domain at a time may be active (like libcow's VDIInUse). Datapath.open and
+Datapath.close are accepted around them (persistent only) but not required: xapi-storage-script
+calls them only for plugins that advertise NONPERSISTENT (vdi_epoch_begin/epoch_end in main.ml),
+which this one does not.
 
 Standard library only; same calling convention and error JSON as the volume plugin.
 """
@@ -103,6 +106,15 @@ def plugin_query(args):
     }
 
 
+def fresh_state():
+    return {"opened": False, "attached": [], "active": None}
+
+
+def forget_if_unused(box):
+    if box[0] is not None and not box[0]["opened"] and not box[0]["attached"]:
+        box[0] = None
+
+
 def dp_open(args):
     require(args, "dbg", "string")
     uri = require(args, "uri", "string")
@@ -111,7 +123,8 @@ def dp_open(args):
         raise idl_error("Unimplemented", "non-persistent datapaths are not supported")
     with state_of(uri) as (_, box):
         if box[0] is None:
-            box[0] = {"attached": [], "active": None}
+            box[0] = fresh_state()
+        box[0]["opened"] = True
     return None
 
 
@@ -121,7 +134,7 @@ def dp_attach(args):
     domain = require(args, "domain", "string")
     with state_of(uri) as (path, box):
         if box[0] is None:
-            raise order_error("Datapath.attach before Datapath.open")
+            box[0] = fresh_state()
         if domain not in box[0]["attached"]:
             box[0]["attached"].append(domain)
     return {"implementations": [["File", {"path": path}]]}
@@ -160,6 +173,7 @@ def dp_detach(args):
                 raise order_error("Datapath.detach while still active for " + domain)
             if domain in box[0]["attached"]:
                 box[0]["attached"].remove(domain)
+            forget_if_unused(box)
     return None
 
 

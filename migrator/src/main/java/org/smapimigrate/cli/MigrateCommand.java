@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.migrate.BundledPluginRoot;
@@ -94,7 +92,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--existing", paramLabel = "WHAT", defaultValue = "refuse",
             description = "When the SR already has a verified copy of the VDI: refuse (default), "
-                    + "skip (keep it), replace (destroy it, copy again). An incomplete copy "
+                    + "skip (keep it), replace (copy again, then destroy the earlier copy). "
+                    + "An incomplete copy "
                     + "left by an interrupted run is always removed.")
     String existing;
 
@@ -125,8 +124,8 @@ final class MigrateCommand implements Callable<Integer> {
         TargetSr target = openTarget(limit);
         PrintWriter err = spec.commandLine().getErr();
         List<MigrationResult> results = new ArrayList<>();
-        MigrationProgress progress = (task, total, done) -> CopyProgress.start(task, total, done, !quiet && !json);
-        try (StorageRepository source = openSource(sr)) {
+        MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
+        try (StorageRepository source = SourceRepositories.open(sr)) {
             SrInventory inventory = source.inventory();
             VdiMigration migration = new VdiMigration(target, progress, new Version().getVersion()[0]);
             for (String vdi : vdis) {
@@ -153,6 +152,20 @@ final class MigrateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** A progress bar per phase (CopyProgress: off without a terminal), or none. */
+    static MigrationProgress progressBars(boolean enabled) {
+        return (task, total, done) -> {
+            AutoCloseable bar = CopyProgress.start(task, total, done, enabled);
+            return () -> {
+                try {
+                    bar.close();
+                } catch (Exception e) {
+                    // A progress bar that cannot close must not fail a migration.
+                }
+            };
+        };
     }
 
     static final ObjectMapper JSON = JsonMapper.builder()
@@ -186,14 +199,6 @@ final class MigrateCommand implements Callable<Integer> {
         }
         Path root = plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT);
         return TargetSr.attach(new PluginRoot(root, limit), volumePlugin, srConfig);
-    }
-
-    /** A file SR directory through FileSr; anything else as SourceRepositories decides (LVM). */
-    static StorageRepository openSource(List<Path> args) throws IOException {
-        if (args.size() == 1 && Files.isDirectory(args.get(0))) {
-            return FileSr.open(args.get(0));
-        }
-        return SourceRepositories.open(args);
     }
 
     private CommandLine.ParameterException usage(String message) {

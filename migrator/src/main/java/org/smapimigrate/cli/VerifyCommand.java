@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
                     "--plugin-timeout must be a positive number of seconds");
         }
         PrintWriter err = spec.commandLine().getErr();
-        MigrationProgress progress = (task, total, done) -> CopyProgress.start(task, total, done, !quiet && !json);
+        MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
         List<TargetRecheck.Result> results = new ArrayList<>();
         boolean allMatch = true;
         for (Path m : manifests) {

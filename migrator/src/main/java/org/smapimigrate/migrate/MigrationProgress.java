@@ -8,5 +8,11 @@ public interface MigrationProgress {
     MigrationProgress NONE = (task, total, done) -> () -> { };
 
     /** A phase of {@code total} bytes starts; {@code done} can be polled; close the result when it ends. */
-    AutoCloseable phase(String task, long total, LongSupplier done);
+    Phase phase(String task, long total, LongSupplier done);
+
+    /** A running phase; closing it ends its display. */
+    interface Phase extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -59,12 +59,8 @@ public final class TargetRecheck {
         String domain = VolumeAttachment.dom0Domain("smapi-migrate-verify/" + volume.key());
         try (VolumeAttachment a = VolumeAttachment.attach(root, volume, domain);
              VirtualDisk disk = a.openReader(expected.size());
-             AutoCloseable bar = progress.phase("verify", expected.size(), pipeline::bytesDone)) {
+             MigrationProgress.Phase bar = progress.phase("verify", expected.size(), pipeline::bytesDone)) {
             actual = new DiskHasher(pipeline).digest(disk);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
         }
         DigestComparison c = expected.compare(actual);
         return new Result(manifestPath.toString(), volume.key(), volume.keys().get(MigrationKeys.STATE),

@@ -15,10 +15,13 @@ import org.smapimigrate.plugin.VolumePlugin;
  */
 public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String> configuration, String sr) {
 
+    /** API versions xapi-storage-script accepts in Plugin.query ({@code supported_api_versions}, main.ml). */
+    static final java.util.Set<String> SUPPORTED_API_VERSIONS = java.util.Set.of("5.0", "3.0");
+
     /** Attaches an existing SR of any plugin with {@code configuration} (a host's PBD device-config). */
     public static TargetSr attach(PluginRoot root, String volumePlugin, Map<String, String> configuration)
             throws IOException {
-        VolumePlugin plugin = root.volumePlugin(volumePlugin);
+        VolumePlugin plugin = checked(root.volumePlugin(volumePlugin));
         return new TargetSr(root, plugin, Map.copyOf(configuration), plugin.srAttach(configuration));
     }
 
@@ -27,7 +30,7 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
      * (SR.attach answering SR_does_not_exist), then attached.
      */
     public static TargetSr bundled(PluginRoot root, Path dir) throws IOException {
-        VolumePlugin plugin = root.volumePlugin(BundledPluginRoot.VOLUME_PLUGIN);
+        VolumePlugin plugin = checked(root.volumePlugin(BundledPluginRoot.VOLUME_PLUGIN));
         Map<String, String> configuration = Map.of("path", dir.toAbsolutePath().normalize().toString());
         try {
             return new TargetSr(root, plugin, configuration, plugin.srAttach(configuration));
@@ -39,6 +42,16 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
         Map<String, String> kept = plugin.srCreate(UUID.randomUUID().toString(), configuration,
                 "smapi-migrate target", "SMAPIv3 SR made by smapi-migrate");
         return new TargetSr(root, plugin, Map.copyOf(kept), plugin.srAttach(kept));
+    }
+
+    /** Refuses a plugin xapi-storage-script would refuse: one whose required API version it does not speak. */
+    private static VolumePlugin checked(VolumePlugin plugin) throws IOException {
+        String version = plugin.query().requiredApiVersion();
+        if (!SUPPORTED_API_VERSIONS.contains(version)) {
+            throw new IOException("volume plugin " + plugin.name() + " requires API version " + version
+                    + "; xapi-storage-script (and smapi-migrate) speak " + SUPPORTED_API_VERSIONS);
+        }
+        return plugin;
     }
 
     /** For messages: {@code org.smapimigrate.dirvol SR file:///srv/sr}. */

@@ -2,10 +2,10 @@ package org.smapimigrate.migrate;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.smapimigrate.datapath.VolumeAttachment;
 import org.smapimigrate.disk.CopyStats;
 import org.smapimigrate.disk.DiskCopy;
@@ -17,6 +17,7 @@ import org.smapimigrate.inventory.VdiEntry;
 import org.smapimigrate.plugin.DatapathPlugin;
 import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
+import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
 import org.smapimigrate.verify.BlockDigester;
@@ -78,59 +79,62 @@ public final class VdiMigration {
         VolumePlugin plugin = target.plugin();
         String sr = target.sr();
         try (VirtualDisk disk = source.openVdi(vdiUuid)) {
-            Optional<Volume> earlier = findEarlier(srId, vdiUuid, notes);
-            if (earlier.isPresent()) {
-                Volume v = earlier.get();
-                boolean complete = MigrationKeys.COMPLETE.equals(v.keys().get(MigrationKeys.STATE));
-                if (complete && existing == Existing.SKIP) {
-                    return new MigrationResult("already-migrated", srId, vdiUuid, v.name(), v.virtualSize(), 0, 0, 0,
-                            sr, v.key(), v.uuid(), null, null, v.keys().get(MigrationKeys.DIGEST), null, null,
-                            seconds(start), notes);
-                }
-                if (complete && existing == Existing.REFUSE) {
-                    throw new MigrationException("VDI " + vdiUuid + " was already migrated to volume " + v.describe()
-                            + " of " + target.describe() + "; use --existing skip to keep it or --existing replace"
-                            + " to copy it again");
-                }
-                if (!complete) {
-                    releaseLeftover(v);
-                    notes.add("removed volume " + v.key() + " left incomplete by an earlier run");
+            List<Volume> complete = new ArrayList<>();
+            for (Volume v : findEarlier(srId, vdiUuid, notes)) {
+                if (MigrationKeys.COMPLETE.equals(v.keys().get(MigrationKeys.STATE))) {
+                    complete.add(v);
                 } else {
-                    notes.add("replaced volume " + v.key() + " from an earlier run");
+                    releaseLeftover(v);
+                    plugin.volumeDestroy(sr, v.key());
+                    notes.add("removed volume " + v.key() + " left incomplete by an earlier run");
                 }
-                plugin.volumeDestroy(sr, v.key());
+            }
+            if (!complete.isEmpty() && existing == Existing.SKIP) {
+                Volume v = complete.get(0);
+                return new MigrationResult("already-migrated", srId, vdiUuid, v.name(), v.virtualSize(), 0, 0, 0,
+                        sr, v.key(), v.uuid(), null, null, v.keys().get(MigrationKeys.DIGEST), null, null,
+                        seconds(start), notes);
+            }
+            if (!complete.isEmpty() && existing == Existing.REFUSE) {
+                throw new MigrationException("VDI " + vdiUuid + " was already migrated to volume "
+                        + complete.get(0).describe() + " of " + target.describe()
+                        + "; use --existing skip to keep it or --existing replace to copy it again");
             }
 
             String name = entry.nameLabel() != null && !entry.nameLabel().isEmpty() ? entry.nameLabel() : vdiUuid;
             String description = entry.nameDescription() != null ? entry.nameDescription()
                     : "migrated by smapi-migrate from SR " + srId + " VDI " + vdiUuid;
             Volume created = plugin.volumeCreate(sr, name, description, disk.size(), false);
-            boolean marked;
-            try {
-                marked = plugin.volumeSet(sr, created.key(), MigrationKeys.STATE, MigrationKeys.INCOMPLETE);
-            } catch (IOException | RuntimeException e) {
-                throw discard(created, false, e, vdiUuid);
-            }
-            try {
-                if (!marked) {
-                    notes.add("the volume plugin has no Volume.set: the volume carries no smapi-migrate keys, so a"
-                            + " later run cannot recognise it");
+            boolean marked = false;
+            try (InterruptGuard guard = InterruptGuard.install(() -> cleanUpAfterInterrupt(created, vdiUuid))) {
+                try {
+                    marked = plugin.volumeSet(sr, created.key(), MigrationKeys.STATE, MigrationKeys.INCOMPLETE);
+                    if (!marked) {
+                        notes.add("the volume plugin has no Volume.set: the volume carries no smapi-migrate keys,"
+                                + " so a later run cannot recognise it");
+                    }
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_SR, srId);
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_VDI, vdiUuid);
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_ROLE, entry.role().label());
+                    plugin.volumeSet(sr, created.key(), MigrationKeys.VDI_TYPE, "user");
+                    MigrationResult result = copyVerifyAndRecord(disk, entry, srId, inventory, created, started,
+                            start, manifestDir, notes, guard);
+                    replace(complete, notes);
+                    return result;
+                } catch (IOException | RuntimeException e) {
+                    if (!guard.settle()) {
+                        throw new MigrationException("VDI " + vdiUuid + ": interrupted; the new volume "
+                                + created.key() + " is being destroyed", e);
+                    }
+                    throw discard(created, marked, e, vdiUuid);
                 }
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_SR, srId);
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_VDI, vdiUuid);
-                plugin.volumeSet(sr, created.key(), MigrationKeys.SOURCE_ROLE, entry.role().label());
-                plugin.volumeSet(sr, created.key(), MigrationKeys.VDI_TYPE, "user");
-                return copyVerifyAndRecord(disk, entry, srId, inventory, created, started, start, manifestDir,
-                        notes);
-            } catch (IOException | RuntimeException e) {
-                throw discard(created, marked, e, vdiUuid);
             }
         }
     }
 
     private MigrationResult copyVerifyAndRecord(VirtualDisk disk, VdiEntry entry, String srId, SrInventory inventory,
                                                 Volume created, Instant started, long start, Path manifestDir,
-                                                List<String> notes) throws IOException {
+                                                List<String> notes, InterruptGuard guard) throws IOException {
         VolumePlugin plugin = target.plugin();
         String sr = target.sr();
         // XAPI calls Volume.stat for the URIs before any Datapath call: Volume.create's may be wrong.
@@ -153,23 +157,15 @@ public final class VdiMigration {
             // A volume just created reads as zeros where it is a File (a sparse file); the copy then
             // leaves holes alone. Anything else gets its zero runs written explicitly.
             try (DiskSink sink = attachment.openSink(size, true);
-                 AutoCloseable bar = progress.phase("copy", size, copy::bytesDone)) {
+                 MigrationProgress.Phase bar = progress.phase("copy", size, copy::bytesDone)) {
                 stats = copy.copy(disk, sink, digester);
                 sink.flush();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
             }
             sourceDigest = digester.finish();
             DiskCopy check = DiskCopy.standard();
             try (VirtualDisk back = attachment.openReader(size);
-                 AutoCloseable bar = progress.phase("verify", size, check::bytesDone)) {
+                 MigrationProgress.Phase bar = progress.phase("verify", size, check::bytesDone)) {
                 readBack = new DiskHasher(check).digest(back);
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
             }
         }
         DigestComparison comparison = sourceDigest.compare(readBack);
@@ -186,6 +182,10 @@ public final class VdiMigration {
                 sourceDigest, Manifest.Verification.of(comparison, readBack, finished));
         Path manifestPath = manifestDir.resolve(entry.uuid() + ".manifest.json").toAbsolutePath();
         ManifestFile.write(manifestPath, manifest);
+        if (!guard.settle()) {
+            throw new MigrationException("interrupted before volume " + volume.key() + " was marked complete");
+        }
+        // From here on an interruption leaves the volume marked incomplete, which a later run removes.
         plugin.volumeSet(sr, volume.key(), MigrationKeys.DIGEST, sourceDigest.whole());
         plugin.volumeSet(sr, volume.key(), MigrationKeys.STATE, MigrationKeys.COMPLETE);
         return new MigrationResult("migrated", srId, entry.uuid(), volume.name(), size, stats.readBytes(),
@@ -193,8 +193,21 @@ public final class VdiMigration {
                 sourceDigest.whole(), "match", manifestPath.toString(), seconds(start), notes);
     }
 
-    /** A volume migrated from this VDI by an earlier run, found through SR.ls and our keys. */
-    private Optional<Volume> findEarlier(String srId, String vdi, List<String> notes) throws IOException {
+    /** --existing replace: the earlier copies go only once the new one is verified and complete. */
+    private void replace(List<Volume> earlier, List<String> notes) {
+        for (Volume old : earlier) {
+            try {
+                target.plugin().volumeDestroy(target.sr(), old.key());
+                notes.add("replaced volume " + old.key() + " from an earlier run");
+            } catch (IOException | RuntimeException e) {
+                notes.add("the earlier volume " + old.key() + " could not be destroyed (" + oneLine(e)
+                        + "); two copies of this VDI are now in the SR");
+            }
+        }
+    }
+
+    /** Volumes migrated from this VDI by earlier runs, found through SR.ls and our keys. */
+    private List<Volume> findEarlier(String srId, String vdi, List<String> notes) throws IOException {
         List<Volume> all;
         try {
             all = target.plugin().srLs(target.sr());
@@ -203,20 +216,24 @@ public final class VdiMigration {
                 throw e;
             }
             notes.add("the volume plugin has no SR.ls: earlier copies of this VDI cannot be detected");
-            return Optional.empty();
+            return List.of();
         }
         return all.stream()
                 .filter(v -> vdi.equals(v.keys().get(MigrationKeys.SOURCE_VDI))
                         && srId.equals(v.keys().get(MigrationKeys.SOURCE_SR)))
-                .findFirst();
+                .toList();
     }
 
     /** Releases a datapath an interrupted run of ours may have left active, with our own domain. */
     private void releaseLeftover(Volume v) {
+        release(target.root(), v, domainFor(v.keys().get(MigrationKeys.SOURCE_VDI)));
+    }
+
+    /** deactivate, detach and close with {@code domain}, each attempted, errors ignored. */
+    private static void release(PluginRoot root, Volume v, String domain) {
         try {
-            String uri = VolumeAttachment.chooseUri(target.root(), v);
-            DatapathPlugin dp = target.root().datapathPlugin(Volume.schemeOf(uri));
-            String domain = domainFor(v.keys().get(MigrationKeys.SOURCE_VDI));
+            String uri = VolumeAttachment.chooseUri(root, v);
+            DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
             for (Step step : new Step[] {() -> dp.deactivate(uri, domain), () -> dp.detach(uri, domain),
                     () -> dp.close(uri)}) {
                 try {
@@ -229,6 +246,27 @@ public final class VdiMigration {
             // No datapath for it: nothing of ours can be attached.
         }
     }
+
+    /**
+     * Runs in a shutdown hook when the JVM is stopped mid-migration: releases the datapath with our
+     * domain and destroys the volume, with short time limits so that shutting down cannot hang.
+     */
+    private void cleanUpAfterInterrupt(Volume created, String vdi) {
+        try {
+            PluginRoot quick = new PluginRoot(target.root().path(), INTERRUPT_TIME_LIMIT);
+            VolumePlugin plugin = quick.volumePlugin(target.plugin().name());
+            Volume v = plugin.volumeStat(target.sr(), created.key());
+            release(quick, v, domainFor(vdi));
+            plugin.volumeDestroy(target.sr(), created.key());
+            System.err.println("smapi-migrate: interrupted: destroyed the new volume " + created.key());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("smapi-migrate: interrupted: the new volume " + created.key()
+                    + " is left marked " + MigrationKeys.STATE + "=" + MigrationKeys.INCOMPLETE + " ("
+                    + oneLine(e) + "); the next run removes it");
+        }
+    }
+
+    private static final Duration INTERRUPT_TIME_LIMIT = Duration.ofSeconds(30);
 
     private interface Step {
         void run() throws IOException;

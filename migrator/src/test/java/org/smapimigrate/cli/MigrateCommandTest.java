@@ -146,6 +146,50 @@ class MigrateCommandTest {
     }
 
     @Test
+    void lvmVdisArriveExactlyAndTakeTheirNamesFromMgt() throws Exception {
+        JsonNode sr = new ObjectMapper().readTree(corpus().resolve("lvm-sr/manifest-lvm.json").toFile())
+                .get("srs").get(0);
+        Path pv = Files.createDirectories(tmp.resolve("pv")).resolve(sr.get("pv_images").get(0).get("uncompressed_name").asText());
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(
+                corpus().resolve("lvm-sr").resolve(sr.get("pv_images").get(0).get("file").asText())))) {
+            Files.copy(in, pv);
+        }
+        String pvSha = sr.get("pv_images").get(0).get("uncompressed_sha256").asText();
+        assertEquals(pvSha, hashFiles(pv.getParent()).get(pv), "the PV image unpacked as the corpus says");
+        // A raw LV, a VHD chain (snapshot) and its leaf: names come from the SR's MGT volume.
+        List<String> wanted = List.of("5acc36f9-92b2-4463-9756-057c3f038bee", "95e00d28-d8b1-41e0-b1b2-8f9265b160c4",
+                "ca470caf-5828-44dd-8a1a-eb097a998ecc");
+        List<String> args = new ArrayList<>(List.of("migrate", "--sr", pv.toString(), "--target-sr",
+                tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.resolve("m").toString(), "-q"));
+        for (String vdi : wanted) {
+            args.add("--vdi");
+            args.add(vdi);
+        }
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(pvSha, hashFiles(pv.getParent()).get(pv), "the PV is untouched");
+
+        PluginRoot root = bundled();
+        VolumePlugin plugin = root.volumePlugin("org.smapimigrate.dirvol");
+        String target = plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()));
+        Map<String, Volume> byVdi = new LinkedHashMap<>();
+        for (Volume v : plugin.srLs(target)) {
+            byVdi.put(v.keys().get("smapi-migrate-source-vdi"), v);
+        }
+        assertEquals(new java.util.HashSet<>(wanted), byVdi.keySet());
+        for (JsonNode v : sr.get("vdis")) {
+            Volume vol = byVdi.get(v.get("uuid").asText());
+            if (vol == null) {
+                continue;
+            }
+            assertEquals(v.get("mgt_name_label").asText(), vol.name());
+            assertEquals(sr.get("sr_uuid").asText(), vol.keys().get("smapi-migrate-source-sr"));
+            assertEquals(v.get("expected_sha256").asText(), sha256ThroughDatapath(root, plugin, target, vol.key()),
+                    v.get("uuid").asText());
+        }
+    }
+
+    @Test
     void verifyFindsAChangedByteAndNamesWhere() throws Exception {
         String vdi = "08b6dcc8-7e65-4fbf-b7e6-d95ae7e1b529";
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", vdi, "--target-sr",

@@ -114,6 +114,36 @@ class VdiMigrationTest {
     }
 
     @Test
+    void pluginWithoutVolumeSetStillMigratesAndSaysWhatItCannotRecord() throws Exception {
+        Path root = tmp.resolve("plugins");
+        MigrationFixtures.copyPlugin(MigrationFixtures.bundledRootPath().resolve("volume"), root.resolve("volume"));
+        MigrationFixtures.copyPlugin(MigrationFixtures.bundledRootPath().resolve("datapath"), root.resolve("datapath"));
+        Path vol = root.resolve("volume").resolve(BundledPluginRoot.VOLUME_PLUGIN);
+        Files.delete(vol.resolve("Volume.set"));
+        Files.delete(vol.resolve("Volume.unset"));
+        TargetSr target = TargetSr.bundled(new PluginRoot(root, java.time.Duration.ofSeconds(60)), tmp.resolve("sr"));
+        RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
+        MigrationResult r = migrate(target, source, RAW_VDI, VdiMigration.Existing.REFUSE);
+        assertEquals("migrated", r.status());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("no Volume.set")), r.notes().toString());
+        assertEquals(Map.of(), target.plugin().volumeStat(target.sr(), r.volumeKey()).keys());
+        assertEquals(MigrationFixtures.expectedSha256(RAW_VDI), sha256ThroughDatapath(target, r.volumeKey()));
+    }
+
+    @Test
+    void pluginRequiringAnUnknownApiVersionIsRefused() throws Exception {
+        Path root = tmp.resolve("plugins");
+        Path vol = root.resolve("volume").resolve("org.test.future");
+        MigrationFixtures.script(vol.resolve("Plugin.Query"), "cat >/dev/null; echo '{\"plugin\":\"f\","
+                + "\"name\":\"f\",\"description\":\"\",\"vendor\":\"\",\"copyright\":\"\",\"version\":\"9\","
+                + "\"required_api_version\":\"9.0\",\"features\":[],\"configuration\":{},"
+                + "\"required_cluster_stack\":[]}'");
+        IOException e = assertThrows(IOException.class, () -> TargetSr.attach(
+                new PluginRoot(root, java.time.Duration.ofSeconds(60)), "org.test.future", Map.of()));
+        assertTrue(e.getMessage().contains("9.0"), e.getMessage());
+    }
+
+    @Test
     void unknownVdiIsAClearError() throws Exception {
         RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
         TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));

@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.smapimigrate.disk.DiskSink;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.nbd.NbdDisk;
+import org.smapimigrate.nbd.NbdException;
+import org.smapimigrate.nbd.NbdSink;
+import org.smapimigrate.nbd.NbdUri;
 import org.smapimigrate.plugin.Backend;
 import org.smapimigrate.plugin.DatapathPlugin;
 import org.smapimigrate.plugin.Implementation;
@@ -19,7 +23,9 @@ import org.smapimigrate.plugin.Volume;
  * {@code datapath/<scheme>} directory, then {@code open}, {@code attach} (which returns the
  * implementations) and {@code activate}. {@link #close()} always runs {@code deactivate},
  * {@code detach} and {@code close}, each even when an earlier one failed, because activation is
- * exclusive and a leaked one blocks the volume.
+ * exclusive and a leaked one blocks the volume. {@code open} and {@code close} are skipped for
+ * a datapath without those executables: xapi-storage-script itself calls them only for datapaths
+ * that advertise NONPERSISTENT, so plugins written against it may lack them.
  */
 public final class VolumeAttachment implements Closeable {
     private final DatapathPlugin datapath;
@@ -27,10 +33,13 @@ public final class VolumeAttachment implements Closeable {
     private final String domain;
     private final Backend backend;
     private final long volumeSize;
+    private final boolean opened;
     private boolean closed;
 
-    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize) {
+    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize,
+                             boolean opened) {
         this.datapath = datapath;
+        this.opened = opened;
         this.uri = uri;
         this.domain = domain;
         this.backend = backend;
@@ -63,17 +72,20 @@ public final class VolumeAttachment implements Closeable {
     public static VolumeAttachment attach(PluginRoot root, Volume volume, String domain) throws IOException {
         String uri = chooseUri(root, volume);
         DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
-        dp.open(uri, true);
+        boolean opened = dp.has("Datapath.open");
+        if (opened) {
+            dp.open(uri, true);
+        }
         Backend backend = null;
         boolean activated = false;
         try {
             backend = dp.attach(uri, domain);
             dp.activate(uri, domain);
             activated = true;
-            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize());
+            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize(), opened);
         } catch (IOException | RuntimeException e) {
             if (!activated) {
-                release(dp, uri, domain, backend != null, e);
+                release(dp, uri, domain, backend != null, opened, e);
             }
             throw e;
         }
@@ -123,7 +135,8 @@ public final class VolumeAttachment implements Closeable {
     public DiskSink openSink(long size, boolean readsAsZero) throws IOException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd nbd) {
-            throw nbdNotYet(nbd);
+            // Zero runs become NBD WRITE_ZEROES: cheap on the server, and right whatever it held.
+            return NbdSink.open(nbd.uri(), size);
         }
         Path path = pathOf(impl);
         long have = DevicePaths.sizeOf(path, volumeSize);
@@ -137,7 +150,13 @@ public final class VolumeAttachment implements Closeable {
     public VirtualDisk openReader(long size) throws IOException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd nbd) {
-            throw nbdNotYet(nbd);
+            NbdDisk disk = NbdDisk.open(nbd.uri());
+            if (disk.size() < size) {
+                disk.close();
+                throw new IOException(disk.describe() + ": the NBD export has " + disk.size() + " bytes, expected "
+                        + size);
+            }
+            return new PrefixDisk(disk, size);
         }
         Path path = pathOf(impl);
         long have = DevicePaths.sizeOf(path, volumeSize);
@@ -151,18 +170,17 @@ public final class VolumeAttachment implements Closeable {
     public String describeImplementation() throws NoUsableImplementationException {
         Implementation impl = implementation();
         if (impl instanceof Implementation.Nbd n) {
-            return "Nbd " + n.uri();
+            try {
+                return "Nbd " + NbdUri.parse(n.uri()).describe(); // export names may carry session ids
+            } catch (NbdException e) {
+                return "Nbd (unparsable uri)";
+            }
         }
         return impl.tag() + " " + pathOf(impl);
     }
 
     private static Path pathOf(Implementation impl) {
         return Path.of(impl instanceof Implementation.File f ? f.path() : ((Implementation.BlockDevice) impl).path());
-    }
-
-    private NoUsableImplementationException nbdNotYet(Implementation.Nbd nbd) {
-        return new NoUsableImplementationException("datapath " + scheme() + " offers only an NBD export ("
-                + nbd.uri() + "); writing through NBD is not supported by this build yet");
     }
 
     /** Deactivates, detaches and closes, attempting every step; the first failure is thrown. */
@@ -178,15 +196,15 @@ public final class VolumeAttachment implements Closeable {
         } catch (IOException e) {
             first = e;
         }
-        first = release(datapath, uri, domain, true, first);
+        first = release(datapath, uri, domain, true, opened, first);
         if (first != null) {
             throw first;
         }
     }
 
-    /** detach (when attached) then close; failures are added to {@code pending} or returned. */
+    /** detach (when attached) then close (when opened); failures are added to {@code pending} or returned. */
     private static IOException release(DatapathPlugin dp, String uri, String domain, boolean attached,
-                                       Exception pending) {
+                                       boolean opened, Exception pending) {
         IOException first = pending instanceof IOException io ? io : null;
         List<IOException> failures = new ArrayList<>();
         if (attached) {
@@ -196,10 +214,12 @@ public final class VolumeAttachment implements Closeable {
                 failures.add(e);
             }
         }
-        try {
-            dp.close(uri);
-        } catch (IOException e) {
-            failures.add(e);
+        if (opened) {
+            try {
+                dp.close(uri);
+            } catch (IOException e) {
+                failures.add(e);
+            }
         }
         for (IOException f : failures) {
             if (pending != null) {

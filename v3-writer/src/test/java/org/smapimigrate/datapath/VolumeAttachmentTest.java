@@ -70,6 +70,54 @@ class VolumeAttachmentTest {
     }
 
     @Test
+    void bundledDatapathAlsoWorksInXapisOrderWithoutOpenAndClose() throws IOException {
+        Volume v = plugin.volumeCreate(sr, "v", "", 1 << 20, false);
+        Path state = tmp.resolve("sr").resolve(v.key() + ".datapath");
+        var dp = root.datapathPlugin("raw+file");
+        String uri = v.uri().get(0);
+        assertInstanceOf(Implementation.File.class, dp.attach(uri, "u0_a").implementations().get(0));
+        dp.activate(uri, "u0_a");
+        PluginCallException busy = assertThrows(PluginCallException.class, () -> {
+            dp.attach(uri, "u0_b");
+            dp.activate(uri, "u0_b");
+        });
+        assertTrue(busy.params().contains("VDIInUse"), busy.getMessage());
+        PluginCallException order = assertThrows(PluginCallException.class, () -> dp.detach(uri, "u0_a"));
+        assertEquals("SR_BACKEND_FAILURE_46", order.code(), "detach while active is refused");
+        dp.deactivate(uri, "u0_a");
+        dp.detach(uri, "u0_a");
+        dp.detach(uri, "u0_b");
+        assertFalse(Files.exists(state), "nothing attached: no state left");
+        plugin.volumeDestroy(sr, v.key());
+    }
+
+    @Test
+    void datapathWithoutOpenAndCloseIsAttachedWithoutThem() throws Exception {
+        Path fakeRoot = tmp.resolve("fake");
+        Files.createDirectories(fakeRoot.resolve("volume"));
+        Path log = tmp.resolve("calls.log");
+        Path dir = fakeRoot.resolve("datapath").resolve("raw+file");
+        Path target = tmp.resolve("target.raw");
+        Files.write(target, new byte[4096]);
+        for (String m : List.of("Datapath.activate", "Datapath.deactivate", "Datapath.detach")) {
+            org.smapimigrate.plugin.FakePluginAccess.script(dir, m,
+                    "echo \"$(basename \"$0\")\" >> " + log + "; cat >/dev/null; echo null");
+        }
+        org.smapimigrate.plugin.FakePluginAccess.script(dir, "Datapath.attach",
+                "echo \"$(basename \"$0\")\" >> " + log + "; cat >/dev/null; "
+                        + "echo '{\"implementations\":[[\"File\",{\"path\":\"" + target + "\"}]]}'");
+        PluginRoot fake = new PluginRoot(fakeRoot, java.time.Duration.ofSeconds(30));
+        Volume v = new Volume("k", null, "n", "", true, false, 4096, 0, List.of("raw+file:///x.raw"), Map.of(),
+                null, null);
+        try (VolumeAttachment a = VolumeAttachment.attach(fake, v, "u0_t"); DiskSink s = a.openSink(4096, false)) {
+            s.write(ByteBuffer.wrap(new byte[] {1}), 0);
+        }
+        assertEquals(List.of("Datapath.attach", "Datapath.activate", "Datapath.deactivate", "Datapath.detach"),
+                Files.readAllLines(log));
+        assertEquals(1, Files.readAllBytes(target)[0]);
+    }
+
+    @Test
     void choosesTheFirstUriWithADatapath() throws IOException {
         Volume real = plugin.volumeCreate(sr, "v", "", 1 << 20, false);
         Volume v = new Volume(real.key(), real.uuid(), real.name(), "", true, false, real.virtualSize(), 0,

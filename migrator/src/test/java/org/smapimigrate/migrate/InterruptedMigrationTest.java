@@ -1,0 +1,62 @@
+package org.smapimigrate.migrate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smapimigrate.migrate.MigrationFixtures.RAW_VDI;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.plugin.PluginRoot;
+
+/** Ctrl-C in the middle of a migration: the datapath is released and the new volume destroyed. */
+class InterruptedMigrationTest {
+    @TempDir
+    Path tmp;
+    Path sleeperPid;
+
+    @AfterEach
+    void killSleeper() throws Exception {
+        if (sleeperPid != null && Files.exists(sleeperPid)) {
+            new ProcessBuilder("kill", Files.readString(sleeperPid).strip()).start().waitFor();
+        }
+    }
+
+    @Test
+    void sigintMidMigrationLeavesNoVolumeAndReleasesTheDatapath() throws Exception {
+        Path log = tmp.resolve("calls.log");
+        sleeperPid = tmp.resolve("sleeper.pid");
+        Path root = MigrationFixtures.fakeDatapathTree(tmp, log,
+                "Datapath.attach=echo '{\"implementations\":[[\"File\",{\"path\":\"/dev/null\"}]]}'",
+                "Datapath.activate=echo $$ > '" + sleeperPid + "'; exec sleep 60");
+        Path sr = tmp.resolve("sr");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.smapimigrate.cli.SmapiMigrate", "migrate",
+                "--sr", MigrationFixtures.corpusSrDir().toString(), "--vdi", RAW_VDI, "--target-sr", sr.toString(),
+                "--plugins", root.toString(), "--manifest-dir", tmp.toString(), "-q")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+        try {
+            for (int i = 0; i < 600 && !(Files.exists(sleeperPid) && Files.size(sleeperPid) > 0); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(sleeperPid), "the migration reached Datapath.activate: "
+                    + Files.readString(tmp.resolve("out.txt")));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM stops");
+        } finally {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(tmp.resolve("out.txt"));
+        assertTrue(out.contains("interrupted: destroyed the new volume"), out);
+        List<String> calls = Files.readAllLines(log);
+        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
+                "Datapath.detach", "Datapath.close"), calls);
+        TargetSr target = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), sr);
+        assertEquals(List.of(), target.plugin().srLs(target.sr()));
+    }
+}
