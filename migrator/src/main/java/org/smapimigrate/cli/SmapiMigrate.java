@@ -64,6 +64,13 @@ public final class SmapiMigrate {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
         cl.setUsageHelpLongOptionsMaxWidth(32);
+        // Every command answers -h/--help with its manual, as people expect of a tool.
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().findOption("--help") == null) {
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                        .usageHelp(true).description("Show this manual and exit.").build());
+            }
+        }
         return cl;
     }
 

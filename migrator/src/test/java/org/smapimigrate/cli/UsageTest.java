@@ -32,4 +32,16 @@ class UsageTest {
             assertTrue(line.length() <= 80, "help line over 80 columns: " + line);
         }
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsManual() {
+        for (String c : new String[] {"scan", "export", "plan", "migrate", "verify", "bench"}) {
+            CliRun r = CliRun.of(c, "--help");
+            assertEquals(0, r.exitCode(), c + ": " + r.err());
+            assertTrue(r.out().contains("Usage: smapi-migrate " + c), c + ":\n" + r.out());
+            for (String line : r.out().split("\n")) {
+                assertTrue(line.length() <= 80, c + " help line over 80 columns: " + line);
+            }
+        }
+    }
 }
