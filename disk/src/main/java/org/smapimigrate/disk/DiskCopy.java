@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,29 +22,54 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DiskCopy {
     /** Bytes of extents asked for at once: bounds the extent list, not the copy. */
     static final long EXTENT_WINDOW = 1L << 30;
+    /** Zero detection granule: all-zero runs of this size inside data stay holes on the target. */
+    static final int ZERO_GRANULE = 64 << 10;
+
+    /** What a copy does with the ranges the source does not hold. */
+    public enum Mode {
+        /** The target becomes the source: unallocated ranges must read as zeros there too. */
+        FULL,
+        /**
+         * The source is written over what the target already holds (one image's own sectors onto
+         * a snapshot of its parent): unallocated ranges are left untouched, while data that
+         * happens to be zeros is still written as zeros, since it hides what lies below.
+         */
+        OVERLAY
+    }
 
     private final int chunkSize;
     private final int buffers;
     private final boolean detectZeroes;
+    private final Mode mode;
     private final AtomicLong done = new AtomicLong();
 
     /**
      * @param chunkSize    largest read/write in bytes (a multiple of 512; 4 MiB is a good default)
      * @param buffers      buffers in flight across the stages (at least 3)
-     * @param detectZeroes treat data chunks that are all zeros as holes on the target
+     * @param detectZeroes treat all-zero runs of data (64 KiB granules) as zero runs on the target
      */
     public DiskCopy(int chunkSize, int buffers, boolean detectZeroes) {
+        this(chunkSize, buffers, detectZeroes, Mode.FULL);
+    }
+
+    private DiskCopy(int chunkSize, int buffers, boolean detectZeroes, Mode mode) {
         if (chunkSize < 512 || chunkSize % 512 != 0 || buffers < 3) {
             throw new IllegalArgumentException("chunkSize must be a positive multiple of 512, buffers >= 3");
         }
         this.chunkSize = chunkSize;
         this.buffers = buffers;
         this.detectZeroes = detectZeroes;
+        this.mode = mode;
     }
 
-    /** 4 MiB chunks, 8 buffers, zero detection on. */
+    /** 4 MiB chunks, 8 buffers, zero detection on, full copy. */
     public static DiskCopy standard() {
         return new DiskCopy(4 << 20, 8, true);
+    }
+
+    /** The same copy in {@link Mode#OVERLAY}: writes only what the source holds. */
+    public DiskCopy overlay() {
+        return new DiskCopy(chunkSize, buffers, detectZeroes, Mode.OVERLAY);
     }
 
     /** Bytes of the virtual disk handled so far (written or skipped); for progress bars. */
@@ -50,7 +77,11 @@ public final class DiskCopy {
         return done.get();
     }
 
-    /** Copies all of {@code src} into {@code dst}; {@code observer} may be null. Does not flush. */
+    /**
+     * Copies {@code src} into {@code dst}; {@code observer} may be null. In {@link Mode#FULL} the
+     * observer sees every byte of the disk in order; in {@link Mode#OVERLAY} only what is
+     * written. Does not flush.
+     */
     public CopyStats copy(VirtualDisk src, DiskSink dst, CopyObserver observer) throws IOException {
         if (dst.size() < src.size()) {
             throw new IOException(dst.describe() + ": target is " + dst.size() + " bytes, smaller than "
@@ -58,12 +89,14 @@ public final class DiskCopy {
         }
         long start = System.nanoTime();
         done.set(0);
-        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(buffers);
+        BlockingQueue<Pooled> free = new ArrayBlockingQueue<>(buffers);
         for (int i = 0; i < buffers; i++) {
-            free.add(ByteBuffer.allocateDirect(chunkSize));
+            free.add(new Pooled(ByteBuffer.allocateDirect(chunkSize)));
         }
-        BlockingQueue<Piece> readQueue = new ArrayBlockingQueue<>(buffers + 1);
-        BlockingQueue<Piece> writeQueue = observer == null ? readQueue : new ArrayBlockingQueue<>(buffers + 1);
+        // A chunk cuts into at most one piece per granule, plus the END marker.
+        int queueSize = buffers * (chunkSize / ZERO_GRANULE + 2);
+        BlockingQueue<Piece> readQueue = new ArrayBlockingQueue<>(queueSize);
+        BlockingQueue<Piece> writeQueue = observer == null ? readQueue : new ArrayBlockingQueue<>(queueSize);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] counts = new long[2]; // read bytes, zero bytes (written only by the reader thread)
 
@@ -101,9 +134,22 @@ public final class DiskCopy {
         return new CopyStats(src.size(), counts[0], written, counts[1], System.nanoTime() - start);
     }
 
-    /** One unit passed between stages: data in a pooled buffer, a zero run, or the end. */
-    private record Piece(long offset, long length, ByteBuffer data) {
-        static final Piece END = new Piece(-1, 0, null);
+    /** A pooled buffer shared by the data pieces cut from it; back in the pool once all are written. */
+    private static final class Pooled {
+        final ByteBuffer buffer;
+        final AtomicInteger pieces = new AtomicInteger();
+
+        Pooled(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+    }
+
+    /** What the writer does with a piece. */
+    private enum Kind { DATA, ZERO, SKIP, END }
+
+    /** One unit passed between stages: data in a slice of a pooled buffer, a zero run, a run to leave alone, or the end. */
+    private record Piece(Kind kind, long offset, long length, ByteBuffer data, Pooled owner) {
+        static final Piece END = new Piece(Kind.END, -1, 0, null, null);
     }
 
     private interface Stage {
@@ -121,88 +167,168 @@ public final class DiskCopy {
         }
     }
 
-    private void readAll(VirtualDisk src, BlockingQueue<ByteBuffer> free, BlockingQueue<Piece> out,
+    /** Merges adjacent zero (or skip) runs before they are queued; data pieces pass straight through. */
+    private static final class RunMerger {
+        private final BlockingQueue<Piece> out;
+        private Kind kind;
+        private long start;
+        private long length;
+
+        RunMerger(BlockingQueue<Piece> out) {
+            this.out = out;
+        }
+
+        void run(Kind k, long offset, long len) throws InterruptedException {
+            if (length > 0 && kind == k && start + length == offset) {
+                length += len;
+                return;
+            }
+            flush();
+            kind = k;
+            start = offset;
+            length = len;
+        }
+
+        void data(Piece p) throws InterruptedException {
+            flush();
+            out.put(p);
+        }
+
+        void flush() throws InterruptedException {
+            if (length > 0) {
+                out.put(new Piece(kind, start, length, null, null));
+                length = 0;
+            }
+        }
+    }
+
+    private void readAll(VirtualDisk src, BlockingQueue<Pooled> free, BlockingQueue<Piece> out,
                          long[] counts) throws IOException, InterruptedException {
         long size = src.size();
-        long pendingZeroStart = -1;
-        long pendingZeroLen = 0;
+        RunMerger runs = new RunMerger(out);
+        List<Piece> cut = new ArrayList<>();
         for (long window = 0; window < size; window += EXTENT_WINDOW) {
             long windowLen = Math.min(EXTENT_WINDOW, size - window);
-            List<Extent> extents = src.extents(window, windowLen);
-            for (Extent e : extents) {
+            for (Extent e : src.extents(window, windowLen)) {
                 if (e.kind().readsAsZero()) {
-                    if (pendingZeroLen == 0) {
-                        pendingZeroStart = e.offset();
+                    boolean leaveAlone = mode == Mode.OVERLAY && e.kind() == ExtentKind.UNALLOCATED;
+                    runs.run(leaveAlone ? Kind.SKIP : Kind.ZERO, e.offset(), e.length());
+                    if (!leaveAlone) {
+                        counts[1] += e.length();
                     }
-                    pendingZeroLen += e.length();
-                    counts[1] += e.length();
                     continue;
                 }
                 for (long pos = e.offset(); pos < e.end(); ) {
                     int n = (int) Math.min(chunkSize - (pos % chunkSize), e.end() - pos);
-                    ByteBuffer buf = free.take();
+                    Pooled pooled = free.take();
+                    ByteBuffer buf = pooled.buffer;
                     buf.clear().limit(n);
                     src.read(buf, pos);
                     buf.flip();
                     counts[0] += n;
-                    if (detectZeroes && isAllZero(buf)) {
-                        free.put(buf);
-                        if (pendingZeroLen == 0) {
-                            pendingZeroStart = pos;
+                    cut.clear();
+                    cutChunk(pooled, pos, n, cut);
+                    int dataPieces = 0;
+                    for (Piece p : cut) {
+                        if (p.kind() == Kind.DATA) {
+                            dataPieces++;
+                        } else {
+                            counts[1] += p.length();
                         }
-                        pendingZeroLen += n;
-                        counts[1] += n;
-                    } else {
-                        if (pendingZeroLen > 0) {
-                            out.put(new Piece(pendingZeroStart, pendingZeroLen, null));
-                            pendingZeroLen = 0;
+                    }
+                    // Set before any piece is queued: the writer returns the buffer when it reaches zero.
+                    pooled.pieces.set(dataPieces);
+                    if (dataPieces == 0) {
+                        free.put(pooled);
+                    }
+                    for (Piece p : cut) {
+                        if (p.kind() == Kind.DATA) {
+                            runs.data(p);
+                        } else {
+                            runs.run(Kind.ZERO, p.offset(), p.length());
                         }
-                        out.put(new Piece(pos, n, buf));
                     }
                     pos += n;
                 }
             }
         }
-        if (pendingZeroLen > 0) {
-            out.put(new Piece(pendingZeroStart, pendingZeroLen, null));
-        }
+        runs.flush();
         out.put(Piece.END);
+    }
+
+    /**
+     * Cuts a chunk read at {@code pos} into data pieces and zero runs, in offset order, granule by
+     * granule (granules are aligned to disk offsets, so the result does not depend on chunking).
+     */
+    private void cutChunk(Pooled pooled, long pos, int n, List<Piece> cut) {
+        if (!detectZeroes) {
+            cut.add(piece(pooled, pos, 0, n, false));
+            return;
+        }
+        ByteBuffer buf = pooled.buffer;
+        int runStart = 0;
+        boolean runZero = false;
+        int i = 0;
+        while (i < n) {
+            int g = (int) Math.min(ZERO_GRANULE - ((pos + i) % ZERO_GRANULE), n - i);
+            boolean zero = isAllZero(buf.slice(i, g));
+            if (i > 0 && zero != runZero) {
+                cut.add(piece(pooled, pos, runStart, i, runZero));
+                runStart = i;
+            }
+            runZero = zero;
+            i += g;
+        }
+        cut.add(piece(pooled, pos, runStart, n, runZero));
+    }
+
+    private static Piece piece(Pooled pooled, long pos, int from, int to, boolean zero) {
+        return zero ? new Piece(Kind.ZERO, pos + from, to - from, null, null)
+                : new Piece(Kind.DATA, pos + from, to - from, pooled.buffer.slice(from, to - from), pooled);
     }
 
     private static void observeAll(BlockingQueue<Piece> in, BlockingQueue<Piece> out, CopyObserver observer)
             throws IOException, InterruptedException {
         while (true) {
             Piece p = in.take();
-            if (p == Piece.END) {
+            if (p.kind() == Kind.END) {
                 out.put(p);
                 return;
             }
-            if (p.data() == null) {
+            if (p.kind() == Kind.ZERO) {
                 observer.zeros(p.offset(), p.length());
-            } else {
+            } else if (p.kind() == Kind.DATA) {
                 observer.data(p.offset(), p.data().duplicate());
             }
             out.put(p);
         }
     }
 
-    private long writeAll(BlockingQueue<Piece> in, BlockingQueue<ByteBuffer> free, DiskSink dst)
+    private long writeAll(BlockingQueue<Piece> in, BlockingQueue<Pooled> free, DiskSink dst)
             throws IOException, InterruptedException {
         long written = 0;
         boolean skipZeros = dst.unwrittenReadsAsZero();
         while (true) {
             Piece p = in.take();
-            if (p == Piece.END) {
-                return written;
-            }
-            if (p.data() == null) {
-                if (!skipZeros) {
-                    dst.writeZeroes(p.offset(), p.length());
+            switch (p.kind()) {
+                case END -> {
+                    return written;
                 }
-            } else {
-                dst.write(p.data(), p.offset());
-                written += p.length();
-                free.put(p.data());
+                case ZERO -> {
+                    if (!skipZeros) {
+                        dst.writeZeroes(p.offset(), p.length());
+                    }
+                }
+                case DATA -> {
+                    dst.write(p.data().duplicate(), p.offset());
+                    written += p.length();
+                    if (p.owner().pieces.decrementAndGet() == 0) {
+                        free.put(p.owner());
+                    }
+                }
+                case SKIP -> {
+                    // OVERLAY: the target keeps what it holds here.
+                }
             }
             done.addAndGet(p.length());
         }

@@ -93,6 +93,53 @@ class DiskCopyTest {
         assertEquals(src.size(), stats.virtualBytes());
     }
 
+    @Property(tries = 150)
+    void overlayWritesOnlyWhatTheSourceHoldsZerosIncluded(
+            @ForAll @IntRange(min = 1, max = 400) int sectors,
+            @ForAll @IntRange(min = 0, max = 20) int writes,
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 300) int chunkSectors) throws IOException {
+        Random r = new Random(seed);
+        MemoryDisk src = new MemoryDisk(sectors);
+        for (int i = 0; i < writes; i++) {
+            int at = r.nextInt(sectors);
+            int len = 1 + r.nextInt(Math.min(200, sectors - at));
+            byte[] data = new byte[len * 512];
+            if (r.nextBoolean()) { // zeros written by the source must hide the target's bytes
+                r.nextBytes(data);
+            }
+            src.write(at, data);
+        }
+        MemorySink dst = new MemorySink(sectors * 512, false); // 0xA5 stands for the parent's data
+        byte[] expected = dst.bytes.clone();
+        for (int s = 0; s < sectors; s++) {
+            if (src.allocated[s]) {
+                System.arraycopy(src.bytes, s * 512, expected, s * 512, 512);
+            }
+        }
+        new DiskCopy(chunkSectors * 512, 3, true).overlay().copy(src, dst, null);
+        assertArrayEquals(expected, dst.bytes);
+    }
+
+    @Test
+    void zeroRunsInsideDataStayHolesOnASparseTarget(@TempDir Path dir) throws IOException {
+        // A raw-like source reports everything as data; 64 KiB zero granules must not be written.
+        int sectors = 8 * 2048; // 8 MiB
+        MemoryDisk src = new MemoryDisk(sectors);
+        byte[] all = new byte[sectors * 512];
+        new Random(3).nextBytes(all);
+        java.util.Arrays.fill(all, 1 << 20, 7 << 20, (byte) 0); // 6 MiB of zeros in the middle
+        src.write(0, all);
+        Path out = dir.resolve("out.raw");
+        try (FileSink sink = FileSink.createSparse(out, src.size())) {
+            CopyStats s = DiskCopy.standard().copy(src, sink, null);
+            assertEquals(2 << 20, s.writtenBytes());
+            assertEquals(6 << 20, s.zeroBytes());
+        }
+        assertArrayEquals(all, Files.readAllBytes(out));
+        assertTrue(allocatedBytes(out) < 4 << 20, "zero runs were written: " + allocatedBytes(out));
+    }
+
     @Test
     void failingSinkStopsTheCopyWithItsError() {
         MemoryDisk src = new MemoryDisk(4096);
