@@ -46,6 +46,11 @@ final class RawFilesRepository implements StorageRepository {
     }
 
     @Override
+    public VirtualDisk openOwnSectors(String vdi) throws IOException {
+        return openVdi(vdi);
+    }
+
+    @Override
     public void close() {
     }
 }

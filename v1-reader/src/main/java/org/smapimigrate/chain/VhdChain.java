@@ -59,11 +59,7 @@ public final class VhdChain implements VirtualDisk {
             VhdImage cur = leaf;
             String curKey = leafKey;
             while (true) {
-                if (cur.encrypted()) {
-                    throw new ImageDefectException("encrypted", cur.name(), -1, "the VHD is encrypted (batmap keyhash"
-                            + " set; sm-config key_hash); its key stays on the host (/var/xen/blktap/keys), so it"
-                            + " cannot be read offline");
-                }
+                refuseEncrypted(cur);
                 if (!cur.isDifferencing()) {
                     break;
                 }
@@ -126,6 +122,26 @@ public final class VhdChain implements VirtualDisk {
                     + " (SR_BACKEND_FAILURE_109) and GC has not coalesced it. Readable; copy it flattened"));
         }
         return new VhdChain(layers, findings);
+    }
+
+    /**
+     * One layer read alone, as if it had no parent: what it does not hold reads as zeros and is
+     * reported {@link ExtentKind#UNALLOCATED} (see {@link OwnSectorsDisk}). Owns the layer.
+     */
+    static VhdChain single(ChainLayer layer) throws IOException {
+        if (layer.image() != null) {
+            refuseEncrypted(layer.image());
+        }
+        return new VhdChain(new ArrayList<>(List.of(layer)),
+                layer.image() == null ? new ArrayList<>() : new ArrayList<>(layer.image().findings()));
+    }
+
+    private static void refuseEncrypted(VhdImage image) throws ImageDefectException {
+        if (image.encrypted()) {
+            throw new ImageDefectException("encrypted", image.name(), -1, "the VHD is encrypted (batmap keyhash"
+                    + " set; sm-config key_hash); its key stays on the host (/var/xen/blktap/keys), so it"
+                    + " cannot be read offline");
+        }
     }
 
     /** The layers from the leaf to the root. */

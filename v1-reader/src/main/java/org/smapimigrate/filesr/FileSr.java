@@ -3,6 +3,7 @@ package org.smapimigrate.filesr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.smapimigrate.chain.OwnSectorsDisk;
 import org.smapimigrate.chain.VhdChain;
 import org.smapimigrate.disk.ImageDefectException;
 import org.smapimigrate.disk.RawFileDisk;
@@ -67,9 +68,7 @@ public final class FileSr implements StorageRepository {
      */
     @Override
     public VirtualDisk openVdi(String uuid) throws IOException {
-        if (uuid.isEmpty() || uuid.contains("/") || uuid.contains("\0") || uuid.equals(".") || uuid.equals("..")) {
-            throw new ImageDefectException("no-such-vdi", directory.toString(), -1, "'" + uuid + "' is not a VDI uuid");
-        }
+        checkUuid(uuid);
         Path vhd = directory.resolve(uuid + ".vhd");
         if (Files.isRegularFile(vhd)) {
             return openImage(vhd);
@@ -78,16 +77,50 @@ public final class FileSr implements StorageRepository {
         if (Files.isRegularFile(raw)) {
             return RawFileDisk.open(raw);
         }
-        throw new ImageDefectException("no-such-vdi", directory.toString(), -1, "no VDI " + uuid
+        throw noSuchVdi(uuid);
+    }
+
+    /**
+     * Opens {@code <uuid>.vhd} alone, or {@code <uuid>.raw} as a whole.
+     *
+     * @throws ImageDefectException {@code no-such-vdi}, or the defect that makes the image unreadable
+     */
+    @Override
+    public VirtualDisk openOwnSectors(String uuid) throws IOException {
+        checkUuid(uuid);
+        Path vhd = directory.resolve(uuid + ".vhd");
+        if (Files.isRegularFile(vhd)) {
+            Path real = realInside(vhd);
+            RawFileDisk container = RawFileDisk.open(real);
+            try {
+                return OwnSectorsDisk.of(VhdImage.open(container, real.toString()));
+            } catch (IOException | RuntimeException e) {
+                container.close();
+                throw e;
+            }
+        }
+        Path raw = directory.resolve(uuid + ".raw");
+        if (Files.isRegularFile(raw)) {
+            Path real = realInside(raw);
+            return OwnSectorsDisk.ofRaw(RawFileDisk.open(real), real.toString());
+        }
+        throw noSuchVdi(uuid);
+    }
+
+    private void checkUuid(String uuid) throws ImageDefectException {
+        if (uuid.isEmpty() || uuid.contains("/") || uuid.contains("\0") || uuid.equals(".") || uuid.equals("..")) {
+            throw new ImageDefectException("no-such-vdi", directory.toString(), -1, "'" + uuid + "' is not a VDI uuid");
+        }
+    }
+
+    private ImageDefectException noSuchVdi(String uuid) {
+        return new ImageDefectException("no-such-vdi", directory.toString(), -1, "no VDI " + uuid
                 + " (neither " + uuid + ".vhd nor " + uuid + ".raw)");
     }
 
     /** Opens any VHD file of the SR (a VDI, an {@code OLD_} or {@code .vhd.new} leftover) with its chain. */
     public VhdChain openImage(Path file) throws IOException {
-        Path real = file.toRealPath();
-        if (!real.startsWith(directory)) {
-            throw new ImageDefectException("outside-sr", file.toString(), -1, "not inside the SR directory " + directory);
-        }
+        Path real = realInside(file);
         RawFileDisk container = RawFileDisk.open(real);
         VhdImage leaf = null;
         try {
@@ -97,6 +130,15 @@ public final class FileSr implements StorageRepository {
             container.close();
             throw e;
         }
+    }
+
+    /** The real path of {@code file}, refused when a link leads outside the SR directory. */
+    private Path realInside(Path file) throws IOException {
+        Path real = file.toRealPath();
+        if (!real.startsWith(directory)) {
+            throw new ImageDefectException("outside-sr", file.toString(), -1, "not inside the SR directory " + directory);
+        }
+        return real;
     }
 
     /** Holds nothing open. */

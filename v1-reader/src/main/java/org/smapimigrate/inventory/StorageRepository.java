@@ -16,4 +16,11 @@ public interface StorageRepository extends Closeable {
      * its chain cannot be read exactly.
      */
     VirtualDisk openVdi(String uuid) throws IOException;
+
+    /**
+     * Opens one image (a leaf, base copy or raw VDI) alone, without its parents: the sectors it
+     * holds itself as data, the rest unallocated ({@link org.smapimigrate.chain.OwnSectorsDisk}).
+     * What a copy writes on top of a copy of the parent's content to make this image.
+     */
+    VirtualDisk openOwnSectors(String uuid) throws IOException;
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.smapimigrate.chain.OwnSectorsDisk;
 import org.smapimigrate.chain.VhdChain;
 import org.smapimigrate.disk.ImageDefectException;
 import org.smapimigrate.disk.VirtualDisk;
@@ -199,9 +200,34 @@ public final class LvhdSr implements StorageRepository {
      */
     @Override
     public VirtualDisk openVdi(String uuid) throws IOException {
+        return openVolume(volumeOf(uuid));
+    }
+
+    /**
+     * Opens the image of VDI {@code uuid} alone: {@code VHD-<uuid>} without its parents, or the
+     * raw {@code LV-<uuid>} as a whole.
+     *
+     * @throws ImageDefectException {@code no-such-vdi}, or what makes the image unreadable
+     */
+    @Override
+    public VirtualDisk openOwnSectors(String uuid) throws IOException {
+        String lv = volumeOf(uuid);
+        LogicalVolumeDisk disk = vg.openLv(lv);
+        if (!names.get(lv).holdsVhd()) {
+            return OwnSectorsDisk.ofRaw(disk, lv);
+        }
+        try {
+            return OwnSectorsDisk.of(VhdImage.open(disk, lv));
+        } catch (IOException | RuntimeException e) {
+            disk.close();
+            throw e;
+        }
+    }
+
+    private String volumeOf(String uuid) throws ImageDefectException {
         for (String lv : List.of(VolumeName.VHD_PREFIX + uuid, VolumeName.RAW_PREFIX + uuid)) {
             if (names.containsKey(lv)) {
-                return openVolume(lv);
+                return lv;
             }
         }
         throw new ImageDefectException("no-such-vdi", vg.volumeGroup().name(), -1, "no VDI " + uuid + " (neither "

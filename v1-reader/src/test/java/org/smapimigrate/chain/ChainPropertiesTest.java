@@ -75,7 +75,7 @@ class ChainPropertiesTest {
     }
 
     /** The expected bytes of each layer and which sectors each layer holds. */
-    private static final class Model {
+    static final class Model {
         final byte[][] data;
         final boolean[][] written;
         final byte[] raw;
