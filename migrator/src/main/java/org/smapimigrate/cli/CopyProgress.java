@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -18,7 +19,7 @@ final class CopyProgress implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final LongSupplier done;
 
-    private CopyProgress(ProgressBar bar, LongSupplier done) {
+    private CopyProgress(ProgressBar bar, LongSupplier done, Supplier<String> message) {
         this.bar = bar;
         this.done = done;
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -26,11 +27,21 @@ final class CopyProgress implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleAtFixedRate(() -> bar.stepTo(done.getAsLong()), 200, 200, TimeUnit.MILLISECONDS);
+        poller.scheduleAtFixedRate(() -> {
+            bar.stepTo(done.getAsLong());
+            String m = message.get();
+            bar.setExtraMessage(m == null ? "" : m);
+        }, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /** Starts a bar, or returns a no-op when {@code enabled} is false or there is no terminal. */
     static AutoCloseable start(String task, long totalBytes, LongSupplier done, boolean enabled) {
+        return start(task, totalBytes, done, enabled, () -> null);
+    }
+
+    /** A bar that also shows {@code message} (the step running, say), polled with the byte counter. */
+    static AutoCloseable start(String task, long totalBytes, LongSupplier done, boolean enabled,
+                               Supplier<String> message) {
         if (!enabled || System.console() == null) {
             return () -> { };
         }
@@ -45,7 +56,7 @@ final class CopyProgress implements AutoCloseable {
                 .setUpdateIntervalMillis((int) Duration.ofMillis(200).toMillis())
                 .continuousUpdate()
                 .build();
-        return new CopyProgress(bar, done);
+        return new CopyProgress(bar, done, message);
     }
 
     @Override

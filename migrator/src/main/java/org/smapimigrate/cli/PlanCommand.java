@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +21,7 @@ import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.PlanRequest;
+import org.smapimigrate.plan.PlanTarget;
 import org.smapimigrate.plan.Planner;
 import org.smapimigrate.plan.Risk;
 import org.smapimigrate.plan.SnapshotInfo;
@@ -106,6 +108,11 @@ final class PlanCommand implements Callable<Integer> {
                 PluginRoot.HOST_ROOT + ";", "with --target-sr: the bundled one)."})
     Path plugins;
 
+    @Option(names = "--sr-config", paramLabel = "K=V",
+            description = {"With --volume-plugin: the SR's configuration for",
+                "SR.attach (repeat), recorded in the plan for", "'migrate --plan'."})
+    Map<String, String> srConfig = new LinkedHashMap<>();
+
     @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Time limit for each plugin call (default: 60).")
     long pluginTimeout;
@@ -163,7 +170,8 @@ final class PlanCommand implements Callable<Integer> {
         VdiSelection selection = vdis == null || vdis.isEmpty() ? VdiSelection.allUserVisible() : VdiSelection.of(vdis);
         Plan plan;
         try {
-            plan = Planner.plan(new PlanRequest(inventory, snapshots, selection, caps, rate, flatten));
+            plan = Planner.plan(new PlanRequest(inventory, snapshots, selection, caps, rate, flatten))
+                    .forRun(UUID.randomUUID().toString(), sourcePaths(inventory), planTarget());
         } catch (PlanInputException e) {
             throw new UserError(e.getMessage());
         }
@@ -178,6 +186,12 @@ final class PlanCommand implements Callable<Integer> {
             out.println(PlanJson.toJson(plan));
         } else {
             summary(plan, out);
+            if (output != null) {
+                out.printf("   plan written to %s%n", output);
+            }
+            if (report != null) {
+                out.printf("   report written to %s%n", report);
+            }
         }
         out.flush();
         return 0;
@@ -187,8 +201,8 @@ final class PlanCommand implements Callable<Integer> {
     TargetProbe probe() {
         Duration limit = Duration.ofSeconds(pluginTimeout);
         if (targetSr != null) {
-            if (volumePlugin != null) {
-                throw usage("--target-sr uses the bundled plugin; do not combine it with --volume-plugin");
+            if (volumePlugin != null || !srConfig.isEmpty()) {
+                throw usage("--target-sr uses the bundled plugin; do not combine it with --volume-plugin or --sr-config");
             }
             Path root;
             try {
@@ -203,6 +217,27 @@ final class PlanCommand implements Callable<Integer> {
         }
         return new PluginQueryProbe(new PluginRoot(plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT), limit),
                 volumePlugin, null);
+    }
+
+    /** What 'migrate --plan' opens: the SR as given (absolute), or as the saved inventory names it. */
+    private List<String> sourcePaths(SrInventory inventory) {
+        if (source.sr != null) {
+            return source.sr.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+        }
+        // 'scan --json' joins an LVM SR's PVs with spaces (LvhdScan).
+        return "lvm".equals(inventory.type()) ? List.of(inventory.path().split(" ")) : List.of(inventory.path());
+    }
+
+    /** The target as named by the options, for 'migrate --plan' (the same choice as probe()). */
+    private PlanTarget planTarget() {
+        if (targetSr != null) {
+            Path dir = targetSr.toAbsolutePath().normalize();
+            Path root = plugins != null ? plugins : BundledPluginRoot.find();
+            return new PlanTarget(root.toAbsolutePath().normalize().toString(), BundledPluginRoot.VOLUME_PLUGIN,
+                    Map.of("path", dir.toString()), dir.toString());
+        }
+        Path root = plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT);
+        return new PlanTarget(root.toAbsolutePath().normalize().toString(), volumePlugin, srConfig, null);
     }
 
     private CommandLine.ParameterException usage(String message) {
@@ -238,7 +273,8 @@ final class PlanCommand implements Callable<Integer> {
                 cloneFromSnapshotOnly);
     }
 
-    private void summary(Plan plan, PrintWriter out) {
+    /** The lines 'plan' prints about a plan (also 'migrate --dry-run --plan'). */
+    static void summary(Plan plan, PrintWriter out) {
         Totals t = plan.totals();
         String sr = plan.source().uuid() == null ? plan.source().path() : plan.source().uuid();
         out.printf("Plan for SR %s (%s SR) -> %s%n", sr, plan.source().type(), plan.target().description());
@@ -260,12 +296,6 @@ final class PlanCommand implements Callable<Integer> {
             if (r.severity() != Severity.INFO) {
                 out.printf("     %-7s %s: %s%n", r.severity().label(), r.code(), r.message());
             }
-        }
-        if (output != null) {
-            out.printf("   plan written to %s%n", output);
-        }
-        if (report != null) {
-            out.printf("   report written to %s%n", report);
         }
     }
 

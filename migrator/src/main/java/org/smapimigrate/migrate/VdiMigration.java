@@ -14,7 +14,6 @@ import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.inventory.VdiEntry;
-import org.smapimigrate.plugin.DatapathPlugin;
 import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.PluginRoot;
@@ -226,25 +225,7 @@ public final class VdiMigration {
 
     /** Releases a datapath an interrupted run of ours may have left active, with our own domain. */
     private void releaseLeftover(Volume v) {
-        release(target.root(), v, domainFor(v.keys().get(MigrationKeys.SOURCE_VDI)));
-    }
-
-    /** deactivate, detach and close with {@code domain}, each attempted, errors ignored. */
-    private static void release(PluginRoot root, Volume v, String domain) {
-        try {
-            String uri = VolumeAttachment.chooseUri(root, v);
-            DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
-            for (Step step : new Step[] {() -> dp.deactivate(uri, domain), () -> dp.detach(uri, domain),
-                    () -> dp.close(uri)}) {
-                try {
-                    step.run();
-                } catch (IOException e) {
-                    // Not attached by us, or already released: Volume.destroy will tell if it is in use.
-                }
-            }
-        } catch (IOException e) {
-            // No datapath for it: nothing of ours can be attached.
-        }
+        StaleAttachment.release(target.root(), v, domainFor(v.keys().get(MigrationKeys.SOURCE_VDI)));
     }
 
     /**
@@ -256,7 +237,7 @@ public final class VdiMigration {
             PluginRoot quick = new PluginRoot(target.root().path(), INTERRUPT_TIME_LIMIT);
             VolumePlugin plugin = quick.volumePlugin(target.plugin().name());
             Volume v = plugin.volumeStat(target.sr(), created.key());
-            release(quick, v, domainFor(vdi));
+            StaleAttachment.release(quick, v, domainFor(vdi));
             plugin.volumeDestroy(target.sr(), created.key());
             System.err.println("smapi-migrate: interrupted: destroyed the new volume " + created.key());
         } catch (IOException | RuntimeException e) {
@@ -267,10 +248,6 @@ public final class VdiMigration {
     }
 
     private static final Duration INTERRUPT_TIME_LIMIT = Duration.ofSeconds(30);
-
-    private interface Step {
-        void run() throws IOException;
-    }
 
     /** Destroys a volume whose migration failed; returns the exception to throw. */
     private MigrationException discard(Volume created, boolean marked, Exception failure, String vdi) {

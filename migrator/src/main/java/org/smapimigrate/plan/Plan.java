@@ -7,8 +7,12 @@ import java.util.List;
  * decide whether to run it. Made by {@link Planner#plan}; written and read by {@link PlanJson}.
  *
  * @param format         {@value #FORMAT}
+ * @param id             unique id given when the plan is written for a run ({@link #forRun}); an
+ *                       executor marks every volume it makes with it, so a re-run finds them. Null
+ *                       for a plan that only reports
  * @param source         the SMAPIv1 SR
  * @param target         the target as probed
+ * @param targetSr       where the target SR is ({@link #forRun}); null for a plan that only reports
  * @param throughput     rate the estimates assume
  * @param strategy       the strategy used
  * @param strategyReason why that one
@@ -17,16 +21,28 @@ import java.util.List;
  * @param steps          what to do, in order
  * @param risks          what to look at, most severe first
  */
-public record Plan(String format, PlanSource source, TargetCapabilities target, Throughput throughput,
+public record Plan(String format, String id, PlanSource source, TargetCapabilities target, PlanTarget targetSr,
+                   Throughput throughput,
                    Strategy strategy, String strategyReason, Totals totals, List<SourceNode> nodes,
                    List<Step> steps, List<Risk> risks) {
 
-    public static final String FORMAT = "smapi-migrate-plan/1";
+    /** Version 2 added {@code id}, {@code source.paths} and {@code target_sr}, which an executor needs. */
+    public static final String FORMAT = "smapi-migrate-plan/2";
 
     public Plan {
         nodes = List.copyOf(nodes);
         steps = List.copyOf(steps);
         risks = List.copyOf(risks);
+    }
+
+    /**
+     * This plan made runnable: a fresh id, the source paths to open and the target SR to write,
+     * as given on the command line.
+     */
+    public Plan forRun(String newId, List<String> sourcePaths, PlanTarget where) {
+        PlanSource s = new PlanSource(source.path(), source.type(), source.uuid(), source.nameLabel(), sourcePaths);
+        return new Plan(format, newId, s, target, where, throughput, strategy, strategyReason, totals, nodes, steps,
+                risks);
     }
 
     public SourceNode node(String uuid) {

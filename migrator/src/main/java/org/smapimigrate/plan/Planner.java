@@ -77,8 +77,8 @@ public final class Planner {
 
         List<SourceNode> nodes = nodes(forest, selection, chosen, req);
         List<Risk> risks = new RiskFinder(forest, selection, req, strategy, chosen, totals).risks();
-        return new Plan(Plan.FORMAT, new PlanSource(inv.path(), inv.type(), inv.uuid(), inv.nameLabel()), caps, tp,
-                strategy, reason, totals, nodes, chosen.steps.steps(), risks);
+        return new Plan(Plan.FORMAT, null, new PlanSource(inv.path(), inv.type(), inv.uuid(), inv.nameLabel(),
+                List.of()), caps, null, tp, strategy, reason, totals, nodes, chosen.steps.steps(), risks);
     }
 
     private static List<String> offered(TargetCapabilities caps) {

@@ -44,6 +44,11 @@ public final class VolumeKeys {
     public static final String DIGEST = PREFIX + "digest";
     public static final String SOURCE_SNAPSHOT_OF = PREFIX + "source-snapshot-of";
     public static final String MADE_BY_STEP = PREFIX + "step";
+    /**
+     * The id of the plan whose run made the volume, set by the executor the moment the volume
+     * exists (with {@link #MADE_BY_STEP}), so that a re-run finds every volume of its plan.
+     */
+    public static final String PLAN = PREFIX + "plan";
     public static final String PURPOSE = PREFIX + "purpose";
 
     private VolumeKeys() {
