@@ -1,0 +1,194 @@
+package org.smapimigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.smapimigrate.datapath.VolumeAttachment;
+import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.lvm.LvmCorpus;
+import org.smapimigrate.migrate.BundledPluginRoot;
+import org.smapimigrate.migrate.TargetSr;
+import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plan.PlanJson;
+import org.smapimigrate.plan.Step;
+import org.smapimigrate.plan.VolumeKeys;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.Volume;
+import org.smapimigrate.testing.Corpus;
+
+/**
+ * Making and running plans against the bundled SR in tests, and judging the result by the
+ * corpus manifests alone: each volume read back through its datapath, plain SHA-256 of its
+ * first virtual_size bytes against {@code expected_sha256}.
+ */
+final class PlanRuns {
+    static final String FILE_SR = "file-sr/b0fca227-5603-4f8a-b1be-036360633f13";
+
+    private PlanRuns() {
+    }
+
+    static Path fileSr() {
+        return Corpus.path(FILE_SR);
+    }
+
+    /** {@code expected_sha256} of every VDI of both corpus SRs, by uuid. */
+    static Map<String, String> expectedSha256() {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode e : Corpus.manifest().get("entries")) {
+            String uuid = e.path("vdi_uuid").asText();
+            String path = e.path("path").asText();
+            // The VDI's own file, not a leftover (.vhd.new, OLD_) naming the same VDI.
+            if (path.equals(FILE_SR + "/" + uuid + ".vhd") || path.equals(FILE_SR + "/" + uuid + ".raw")) {
+                out.put(uuid, e.get("expected_sha256").asText());
+            }
+        }
+        for (JsonNode v : LvmCorpus.sr().get("vdis")) {
+            out.put(v.get("uuid").asText(), v.get("expected_sha256").asText());
+        }
+        return out;
+    }
+
+    /** {@code plan --sr ... --target-sr target -o file [extra...]}; returns the plan written. */
+    static Plan plan(Path file, Path target, List<String> sr, String... extra) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        List<String> args = new ArrayList<>(List.of("plan", "--sr"));
+        args.addAll(sr);
+        args.addAll(List.of("--target-sr", target.toString(), "-o", file.toString()));
+        args.addAll(List.of(extra));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        return PlanJson.read(file);
+    }
+
+    /** {@code migrate --plan file --json} in this JVM; returns the event lines. */
+    static List<JsonNode> migrate(Path planFile) throws IOException {
+        CliRun r = CliRun.of("migrate", "--plan", planFile.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        return events(r.out());
+    }
+
+    static List<JsonNode> events(String lines) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String l : lines.split("\n")) {
+            if (!l.isBlank()) {
+                out.add(m.readTree(l));
+            }
+        }
+        return out;
+    }
+
+    static JsonNode last(List<JsonNode> events, String event) {
+        JsonNode found = null;
+        for (JsonNode e : events) {
+            if (event.equals(e.get("event").asText())) {
+                found = e;
+            }
+        }
+        assertTrue(found != null, "no " + event + " event in " + events);
+        return found;
+    }
+
+    static TargetSr target(Path dir) throws IOException {
+        return TargetSr.bundled(new PluginRoot(BundledPluginRoot.find(), Duration.ofSeconds(60)), dir);
+    }
+
+    static List<Volume> volumes(Path dir) throws IOException {
+        TargetSr t = target(dir);
+        return t.plugin().srLs(t.sr());
+    }
+
+    /**
+     * The target holds exactly the plan's volumes (one per volume-making step, no other), all
+     * complete and marked with the plan's id; returns them by the step that made them.
+     */
+    static Map<String, Volume> exactlyThePlannedVolumes(Plan plan, Path dir) throws IOException {
+        Set<String> makers = new HashSet<>();
+        for (Step s : plan.steps()) {
+            if (s.volume().equals(s.id())) {
+                makers.add(s.id());
+            }
+        }
+        Map<String, Volume> byStep = new HashMap<>();
+        for (Volume v : volumes(dir)) {
+            String step = v.keys().get(VolumeKeys.MADE_BY_STEP);
+            assertEquals(plan.id(), v.keys().get(VolumeKeys.PLAN), v.key() + " " + v.keys());
+            assertEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE), v.key() + " " + v.keys());
+            assertTrue(byStep.put(step, v) == null, "two volumes made by " + step);
+        }
+        assertEquals(makers, byStep.keySet(), "the volumes in the SR are the planned ones");
+        return byStep;
+    }
+
+    /**
+     * Reads every VDI volume back through its datapath and checks plain SHA-256 of its first
+     * virtual_size bytes against the corpus manifest; returns how many were checked.
+     */
+    static int volumesHoldTheExpectedDisks(Path dir, Map<String, Long> sizes) throws Exception {
+        TargetSr t = target(dir);
+        Map<String, String> expected = expectedSha256();
+        int checked = 0;
+        for (Volume listed : t.plugin().srLs(t.sr())) {
+            if (!"vdi".equals(listed.keys().get(VolumeKeys.PURPOSE))) {
+                continue;
+            }
+            String vdi = listed.keys().get(VolumeKeys.SOURCE_VDI);
+            Volume v = t.plugin().volumeStat(t.sr(), listed.key());
+            try (VolumeAttachment a = VolumeAttachment.attach(t.root(), v, VolumeAttachment.dom0Domain("test"));
+                 VirtualDisk disk = a.openReader(sizes.get(vdi))) {
+                assertEquals(expected.get(vdi), Corpus.sha256(disk), "volume " + v.key() + " of VDI " + vdi);
+            }
+            checked++;
+        }
+        return checked;
+    }
+
+    /** Source VDI sizes from the plan's nodes. */
+    static Map<String, Long> sizes(Plan plan) {
+        Map<String, Long> out = new HashMap<>();
+        plan.nodes().forEach(n -> out.put(n.uuid(), n.virtualSize()));
+        return out;
+    }
+
+    /**
+     * Runs {@code migrate --plan} as a child JVM that pauses at {@code pause} (see the
+     * executor's PausePoint), kills it with SIGKILL once it says so, and returns its output.
+     */
+    static String killedAt(Path planFile, String pause, Path log) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dsmapi-migrate.test.pause=" + pause, "org.smapimigrate.cli.SmapiMigrate", "migrate", "--plan",
+                planFile.toString(), "-q")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            for (int i = 0; i < 1200 && p.isAlive(); i++) {
+                if (Files.readString(log).contains("smapi-migrate: test pause: ")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            String out = Files.readString(log);
+            assertTrue(p.isAlive() && out.contains("smapi-migrate: test pause: "), "the run reached " + pause + ": "
+                    + out);
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM is gone");
+            assertEquals(137, p.exitValue(), "killed by SIGKILL");
+            return out;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
