@@ -34,7 +34,14 @@ final class ConsoleRunEvents implements RunEvents, AutoCloseable {
         if (finishedBefore > 0) {
             line("resuming plan %s: %d of %d steps were finished by earlier runs", plan.id(), finishedBefore, steps);
         }
-        bar = CopyProgress.start("migrate", progress.totalBytes(), progress::bytesDone, true, progress::currentStep);
+        bar = CopyProgress.start("migrate", progress.totalBytes(), progress::bytesDone, true,
+                () -> shortStep(progress.currentStep()));
+    }
+
+    /** {@code copy:e497b363@e497b363} for a step id, uuids cut to their first group, to fit beside the bar. */
+    static String shortStep(String id) {
+        return id == null ? null : " " + id.replaceAll("([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                "$1");
     }
 
     @Override

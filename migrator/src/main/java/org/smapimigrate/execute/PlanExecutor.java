@@ -130,9 +130,12 @@ public final class PlanExecutor {
             String planSha = sha256(planFile);
             readJournal(journal, planSha);
             checkSource(source.inventory());
-            if (!target.plugin().has("Volume.set")) {
-                throw new MigrationException("volume plugin " + target.plugin().name() + " has no Volume.set: the"
-                        + " volumes of a plan run could not be marked, found again or told incomplete from complete");
+            for (String needed : List.of("Volume.set", "SR.ls")) {
+                if (!target.plugin().has(needed)) {
+                    throw new MigrationException("volume plugin " + target.plugin().name() + " has no " + needed
+                            + ": the volumes of a plan run could not be marked, found again after an interruption"
+                            + " or told incomplete from complete");
+                }
             }
             List<String> notes = new ArrayList<>();
             if (journal.tornTailCut()) {
@@ -164,9 +167,9 @@ public final class PlanExecutor {
                     try {
                         e = execute(s);
                     } catch (IOException | RuntimeException x) {
-                        events.runFailed(s, x);
-                        throw new MigrationException("step " + s.id() + " failed: " + oneLine(x) + ". Every finished"
-                                + " step is journaled in " + journalPath + "; run the same command again to resume", x);
+                        throw new StepFailure(s, new MigrationException("step " + s.id() + " failed: " + oneLine(x)
+                                + ". Every finished step is journaled in " + journalPath
+                                + "; run the same command again to resume", x));
                     }
                     PausePoint.reached(pause, "done", s.id());
                     journal.append(e);
@@ -186,11 +189,24 @@ public final class PlanExecutor {
             RunSummary summary = summary(journalPath, done.size() - before, before, runWritten, start, notes);
             events.runDone(summary);
             return summary;
-        } catch (MigrationException e) {
-            throw e;
+        } catch (StepFailure f) {
+            events.runFailed(f.step, f.failure);
+            throw f.failure;
         } catch (IOException | RuntimeException e) {
             events.runFailed(null, e);
             throw e;
+        }
+    }
+
+    /** Carries a step's failure out of the loop to the one place that reports it. */
+    private static final class StepFailure extends RuntimeException {
+        final transient Step step;
+        final MigrationException failure;
+
+        StepFailure(Step step, MigrationException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.step = step;
+            this.failure = failure;
         }
     }
 

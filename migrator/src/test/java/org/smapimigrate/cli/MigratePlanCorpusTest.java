@@ -103,6 +103,17 @@ class MigratePlanCorpusTest {
         }
         assertEquals(plan.totals().bytesToCopy(), planned);
         JsonNode done = PlanRuns.last(events, "done");
+        // Progress lines count the plan's copy and verify bytes, never backwards, never past the total.
+        long total = PlanRuns.last(events, "start").get("total_bytes").asLong();
+        assertEquals(plan.totals().bytesToCopy() + plan.totals().bytesToVerify(), total);
+        long previous = 0;
+        for (JsonNode e : events) {
+            if (e.get("event").asText().equals("progress")) {
+                long at = e.get("bytes_done").asLong();
+                assertTrue(at >= previous && at <= total, e.toString());
+                previous = at;
+            }
+        }
         assertEquals(written, done.get("bytes_written").asLong());
         assertEquals(read, done.get("bytes_read").asLong());
 

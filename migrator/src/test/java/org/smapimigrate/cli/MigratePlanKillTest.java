@@ -63,6 +63,15 @@ class MigratePlanKillTest {
         kill(plan, planFile, target, dir, "copied:1:copy:" + ORIGINAL + "@" + ORIGINAL);
         assertEquals(2, PlanRuns.volumes(target).size(), "the unjournaled clone was replaced, not doubled");
 
+        // Ctrl-C mid-overlay of the clone's own sectors: the shutdown hook releases the datapath.
+        String out = PlanRuns.interruptedAt(planFile, "copied:1:copy:" + CLONE + "@" + CLONE, dir.resolve("int.log"));
+        assertTrue(out.contains("interrupted during step copy:" + CLONE), out);
+        try (var files = Files.list(target)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".datapath")).toList(),
+                    "a volume is left attached");
+        }
+        assertEquals(2, PlanRuns.volumes(target).size());
+
         // Verified but not journaled; then one volume's metadata journaled, the other's not.
         kill(plan, planFile, target, dir, "done:verify:" + CLONE);
         kill(plan, planFile, target, dir, "journaled:meta:" + ORIGINAL);

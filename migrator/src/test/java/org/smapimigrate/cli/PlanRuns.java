@@ -168,6 +168,15 @@ final class PlanRuns {
      * executor's PausePoint), kills it with SIGKILL once it says so, and returns its output.
      */
     static String killedAt(Path planFile, String pause, Path log) throws Exception {
+        return stoppedAt(planFile, pause, log, false);
+    }
+
+    /** As {@link #killedAt}, but with SIGINT (Ctrl-C): the JVM runs its shutdown hooks and exits 130. */
+    static String interruptedAt(Path planFile, String pause, Path log) throws Exception {
+        return stoppedAt(planFile, pause, log, true);
+    }
+
+    private static String stoppedAt(Path planFile, String pause, Path log, boolean sigint) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dsmapi-migrate.test.pause=" + pause, "org.smapimigrate.cli.SmapiMigrate", "migrate", "--plan",
@@ -183,10 +192,14 @@ final class PlanRuns {
             String out = Files.readString(log);
             assertTrue(p.isAlive() && out.contains("smapi-migrate: test pause: "), "the run reached " + pause + ": "
                     + out);
-            p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+            if (sigint) {
+                assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            } else {
+                p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+            }
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM is gone");
-            assertEquals(137, p.exitValue(), "killed by SIGKILL");
-            return out;
+            assertEquals(sigint ? 130 : 137, p.exitValue(), sigint ? "stopped by SIGINT" : "killed by SIGKILL");
+            return Files.readString(log);
         } finally {
             p.destroyForcibly();
         }
