@@ -84,6 +84,10 @@ public final class PlanExecutor {
     private final String domain;
     private final PausePoint pause = PausePoint.configured();
 
+    /** The plan's steps by id, the metadata step of each volume, the source images by uuid. */
+    private final Map<String, Step> steps = new HashMap<>();
+    private final Map<String, SetMetadata> metadataOf = new HashMap<>();
+    private final Map<String, SourceNode> nodes = new HashMap<>();
     /** Journaled steps by id, and the volume key each volume-making step made. */
     private final Map<String, JournalEntry> done = new LinkedHashMap<>();
     private final Map<String, String> made = new HashMap<>();
@@ -107,6 +111,13 @@ public final class PlanExecutor {
         this.tool = tool;
         this.events = events;
         this.domain = domainFor(plan);
+        plan.nodes().forEach(n -> nodes.put(n.uuid(), n));
+        for (Step s : plan.steps()) {
+            steps.put(s.id(), s);
+            if (s instanceof SetMetadata m) {
+                metadataOf.put(m.volume(), m);
+            }
+        }
     }
 
     /** The datapath domain of every attachment a run of {@code plan} makes; the same on every run. */
@@ -130,13 +141,7 @@ public final class PlanExecutor {
             String planSha = sha256(planFile);
             readJournal(journal, planSha);
             checkSource(source.inventory());
-            for (String needed : List.of("Volume.set", "SR.ls")) {
-                if (!target.plugin().has(needed)) {
-                    throw new MigrationException("volume plugin " + target.plugin().name() + " has no " + needed
-                            + ": the volumes of a plan run could not be marked, found again after an interruption"
-                            + " or told incomplete from complete");
-                }
-            }
+            checkTarget();
             List<String> notes = new ArrayList<>();
             if (journal.tornTailCut()) {
                 notes.add("the journal's last line was torn by an interruption and was cut off; its step runs again");
@@ -152,40 +157,7 @@ public final class PlanExecutor {
                 }
             }
             notes.addAll(new PlanVolumes(plan, target, domain).reconcile(done, made, events));
-            long runWritten = 0;
-            int index = 0;
-            Thread hook = new Thread(this::interrupted, "smapi-migrate-interrupted");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                for (Step s : plan.steps()) {
-                    index++;
-                    if (done.containsKey(s.id())) {
-                        continue;
-                    }
-                    events.stepStarted(s, index, plan.steps().size());
-                    JournalEntry e;
-                    try {
-                        e = execute(s);
-                    } catch (IOException | RuntimeException x) {
-                        throw new StepFailure(s, new MigrationException("step " + s.id() + " failed: " + oneLine(x)
-                                + ". Every finished step is journaled in " + journalPath
-                                + "; run the same command again to resume", x));
-                    }
-                    PausePoint.reached(pause, "done", s.id());
-                    journal.append(e);
-                    PausePoint.reached(pause, "journaled", s.id());
-                    record(s, e);
-                    runWritten += e.bytesWritten() == null ? 0 : e.bytesWritten();
-                    progress.finish(moves(s) ? s.bytes() : 0);
-                    events.stepDone(s, e);
-                }
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // Shutting down: the hook runs.
-                }
-            }
+            long runWritten = runSteps(journal);
             RunSummary summary = summary(journalPath, done.size() - before, before, runWritten, start, notes);
             events.runDone(summary);
             return summary;
@@ -195,6 +167,56 @@ public final class PlanExecutor {
         } catch (IOException | RuntimeException e) {
             events.runFailed(null, e);
             throw e;
+        }
+    }
+
+    /** Every step without a journal line, in plan order; returns the bytes this run wrote. */
+    private long runSteps(Journal journal) throws IOException {
+        long written = 0;
+        int index = 0;
+        Thread hook = new Thread(this::interrupted, "smapi-migrate-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (Step s : plan.steps()) {
+                index++;
+                if (done.containsKey(s.id())) {
+                    continue;
+                }
+                events.stepStarted(s, index, plan.steps().size());
+                JournalEntry e;
+                try {
+                    e = execute(s);
+                } catch (IOException | RuntimeException x) {
+                    throw new StepFailure(s, new MigrationException("step " + s.id() + " failed: " + oneLine(x)
+                            + ". Every finished step is journaled in " + journal.path()
+                            + "; run the same command again to resume", x));
+                }
+                PausePoint.reached(pause, "done", s.id());
+                journal.append(e);
+                PausePoint.reached(pause, "journaled", s.id());
+                record(s, e);
+                written += e.bytesWritten() == null ? 0 : e.bytesWritten();
+                progress.finish(moves(s) ? s.bytes() : 0);
+                events.stepDone(s, e);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down: the hook runs.
+            }
+        }
+        return written;
+    }
+
+    /** A run must be able to mark its volumes and find them again. */
+    private void checkTarget() throws IOException {
+        for (String needed : List.of("Volume.set", "SR.ls")) {
+            if (!target.plugin().has(needed)) {
+                throw new MigrationException("volume plugin " + target.plugin().name() + " has no " + needed
+                        + ": the volumes of a plan run could not be marked, found again after an interruption"
+                        + " or told incomplete from complete");
+            }
         }
     }
 
@@ -237,7 +259,7 @@ public final class PlanExecutor {
                 }
                 continue;
             }
-            Step s = plan.step(e.step());
+            Step s = steps.get(e.step());
             if (s == null) {
                 throw new MigrationException(journal.path() + " records step " + e.step() + ", which " + planFile
                         + " does not have");
@@ -249,14 +271,14 @@ public final class PlanExecutor {
     /** The source must still be the SR the plan was made from, its images as they were. */
     private void checkSource(SrInventory inv) throws MigrationException {
         if (plan.source().uuid() != null && !plan.source().uuid().equals(inv.uuid())) {
-            throw new MigrationException("the source " + String.join(" ", plan.source().paths()) + " is SR "
-                    + inv.uuid() + ", the plan was made for SR " + plan.source().uuid());
+            throw new MigrationException("the source given is SR " + inv.uuid() + " (" + inv.path()
+                    + "), the plan was made for SR " + plan.source().uuid());
         }
         for (Step s : plan.steps()) {
             List<String> images = s instanceof CopyExtents c ? c.chain()
                     : s instanceof VerifyVolume v ? List.of(v.source()) : List.of();
             for (String uuid : images) {
-                SourceNode n = plan.node(uuid);
+                SourceNode n = nodes.get(uuid);
                 VdiEntry now = inv.vdi(uuid);
                 if (n == null || now == null || now.virtualSize() != n.virtualSize()
                         || now.allocatedBytes() != n.allocatedBytes() || !Objects.equals(now.parent(), n.parent())) {
@@ -374,7 +396,7 @@ public final class PlanExecutor {
         boolean flattened = c.scope() == CopyScope.FLATTENED_CHAIN;
         // Only a volume nothing but its creation came before reads as zeros where unwritten; a
         // redone copy into it rewrites the same bytes, so that stays true on a resumed run.
-        boolean fresh = flattened && plan.step(c.volume()) instanceof CreateVolume
+        boolean fresh = flattened && steps.get(c.volume()) instanceof CreateVolume
                 && c.after().equals(List.of(c.volume()));
         DiskCopy copy = flattened ? DiskCopy.standard() : DiskCopy.standard().overlay();
         CopyStats stats;
@@ -444,7 +466,7 @@ public final class PlanExecutor {
     }
 
     private VolumePurpose purposeOf(String volumeStep) {
-        Step s = plan.step(volumeStep);
+        Step s = steps.get(volumeStep);
         if (s instanceof CreateVolume c) {
             return c.purpose();
         }
@@ -454,9 +476,9 @@ public final class PlanExecutor {
     private Path writeManifest(VerifyVolume vv, Volume v, DiskDigest expected, DiskDigest actual,
                                DigestComparison comparison, String uri, String implementation, String started)
             throws IOException {
-        SourceNode n = plan.node(vv.source());
-        String name = plan.steps().stream().filter(s -> s instanceof SetMetadata m && m.volume().equals(vv.volume()))
-                .map(s -> ((SetMetadata) s).name()).findFirst().orElse(v.name());
+        SourceNode n = nodes.get(vv.source());
+        SetMetadata meta = metadataOf.get(vv.volume());
+        String name = meta != null ? meta.name() : v.name();
         String finished = now();
         Manifest m = new Manifest(Manifest.FORMAT, tool, started, finished,
                 new Manifest.Source(plan.source().path(), plan.source().type(), plan.source().uuid(), vv.source(),
