@@ -156,8 +156,10 @@ public final class PlanExecutor {
                     progress.finish(s.bytes());
                 }
             }
-            notes.addAll(new PlanVolumes(plan, target, domain).reconcile(done, made, events));
+            PlanVolumes volumes = new PlanVolumes(plan, target, domain);
+            notes.addAll(volumes.reconcile(done, made, events));
             long runWritten = runSteps(journal);
+            notes.addAll(volumes.sweep(made, events));
             RunSummary summary = summary(journalPath, done.size() - before, before, runWritten, start, notes);
             events.runDone(summary);
             return summary;

@@ -38,7 +38,7 @@ import org.smapimigrate.plugin.Volume;
  *       too: two copies of one VDI in an SR are a trap.</li>
  * </ul>
  * Every volume of the plan is released from the run's datapath domain first, in case a killed run
- * left one attached.
+ * left one attached. After the last step the SR is looked at once more ({@link #sweep}).
  */
 final class PlanVolumes {
     private final Plan plan;
@@ -82,14 +82,33 @@ final class PlanVolumes {
                 events.stepRechecked(s, e);
             }
         }
-        Set<String> journaledKeys = new HashSet<>(made.values());
         for (Volume v : all) {
             if (!isOurs(v)) {
                 refuseDuplicate(v);
-                continue;
+            } else {
+                StaleAttachment.release(target.root(), v, domain);
             }
-            StaleAttachment.release(target.root(), v, domain);
-            if (journaledKeys.contains(v.key())) {
+        }
+        removeLeftovers(all, made, notes, events);
+        return notes;
+    }
+
+    /**
+     * Once every step ran: a plugin call a killed run left going (its process outlives ours) may
+     * have made a volume after the first look; it goes like any leftover.
+     */
+    List<String> sweep(Map<String, String> made, RunEvents events) throws IOException {
+        List<String> notes = new ArrayList<>();
+        removeLeftovers(target.plugin().srLs(target.sr()), made, notes, events);
+        return notes;
+    }
+
+    /** Destroys the volumes of this plan that no journaled step made; refuses complete ones. */
+    private void removeLeftovers(List<Volume> all, Map<String, String> made, List<String> notes, RunEvents events)
+            throws IOException {
+        Set<String> journaledKeys = new HashSet<>(made.values());
+        for (Volume v : all) {
+            if (!isOurs(v) || journaledKeys.contains(v.key())) {
                 continue;
             }
             if (VolumeKeys.COMPLETE.equals(v.keys().get(VolumeKeys.STATE))) {
@@ -104,7 +123,6 @@ final class PlanVolumes {
             notes.add(note);
             events.note(note);
         }
-        return notes;
     }
 
     private void recheck(Step s, JournalEntry e, Map<String, String> made, Map<String, Volume> byKey)
