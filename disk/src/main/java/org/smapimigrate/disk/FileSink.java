@@ -3,7 +3,6 @@ package org.smapimigrate.disk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -16,13 +15,13 @@ public final class FileSink implements DiskSink {
     private final Path path;
     private final FileChannel channel;
     private final long size;
-    private final boolean fresh;
+    private final boolean unwrittenReadsAsZero;
 
-    private FileSink(Path path, FileChannel channel, long size, boolean fresh) {
+    private FileSink(Path path, FileChannel channel, long size, boolean unwrittenReadsAsZero) {
         this.path = path;
         this.channel = channel;
         this.size = size;
-        this.fresh = fresh;
+        this.unwrittenReadsAsZero = unwrittenReadsAsZero;
     }
 
     /**
@@ -51,26 +50,23 @@ public final class FileSink implements DiskSink {
      * without truncating it: its old contents stay wherever the copy does not write.
      */
     public static FileSink openExisting(Path path, long minSize) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        try {
-            long size = Files.isRegularFile(path) ? ch.size() : blockDeviceSize(ch);
-            if (size < minSize) {
-                throw new IOException(path + ": target is " + size + " bytes, needs " + minSize);
-            }
-            return new FileSink(path, ch, size, false);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+        long size = DeviceSize.of(path, -1);
+        if (size < minSize) {
+            throw new IOException(path + ": target is " + size + " bytes, needs " + minSize);
         }
+        return open(path, size, false);
     }
 
-    private static long blockDeviceSize(FileChannel ch) throws IOException {
-        // fstat reports 0 bytes for a block device; a regular file's size is its length.
-        long size = ch.size();
-        if (size > 0) {
-            return size;
-        }
-        throw new IOException("cannot tell the size of the target (block devices report 0)");
+    /**
+     * Opens the file or block device a datapath handed out, whose size the caller knows; never
+     * truncates or extends it (the volume plugin owns the size).
+     *
+     * @param unwrittenReadsAsZero true when the target is known to read as zeros wherever it is
+     *                             not written (a volume just created as a sparse file)
+     */
+    public static FileSink open(Path path, long size, boolean unwrittenReadsAsZero) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        return new FileSink(path, ch, size, unwrittenReadsAsZero);
     }
 
     @Override
@@ -92,10 +88,6 @@ public final class FileSink implements DiskSink {
 
     @Override
     public void writeZeroes(long offset, long length) throws IOException {
-        if (fresh) {
-            // A fresh sparse file already reads as zeros there: leave the hole.
-            return;
-        }
         ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, Math.max(length, 1)));
         long pos = offset;
         long end = offset + length;
@@ -108,7 +100,7 @@ public final class FileSink implements DiskSink {
 
     @Override
     public boolean unwrittenReadsAsZero() {
-        return fresh;
+        return unwrittenReadsAsZero;
     }
 
     @Override

@@ -34,6 +34,15 @@ public final class RawFileDisk implements VirtualDisk {
         }
     }
 
+    /**
+     * Opens the first {@code size} bytes of a file or block device read-only (a block device's
+     * fstat size is 0, so the caller says how much of it is the disk).
+     */
+    public static RawFileDisk open(Path path, long size) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return new RawFileDisk(path, ch, size);
+    }
+
     public Path path() {
         return path;
     }

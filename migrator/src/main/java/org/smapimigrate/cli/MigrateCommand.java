@@ -95,8 +95,8 @@ final class MigrateCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
-            description = {"The source SR: a file SR directory, or the PVs of",
-                "an LVM SR (with --plan: instead of the plan's)."})
+            description = "The source SR: a file SR directory, or the PVs of an LVM SR (with --plan: instead of"
+                    + " the plan's).")
     List<Path> sr;
 
     @Option(names = "--vdi", paramLabel = "UUID",
@@ -132,8 +132,8 @@ final class MigrateCommand implements Callable<Integer> {
     String existing;
 
     @Option(names = "--manifest-dir", paramLabel = "DIR",
-            description = {"Where to write UUID.manifest.json (default: the",
-                "current directory; with --plan: FILE.manifests)."})
+            description = "Where to write UUID.manifest.json (default: the current directory; with --plan:"
+                    + " FILE.manifests).")
     Path manifestDir;
 
     @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "600",

@@ -80,37 +80,33 @@ final class PlanCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
-                description = {"The SR directory, or the physical volumes of an", "LVM SR."})
+                description = "The SR directory, or the physical volumes of an" + " " + "LVM SR.")
         List<Path> sr;
 
         @Option(names = "--inventory", paramLabel = "FILE",
-                description = {"Plan from an inventory saved with", "'smapi-migrate scan --json' instead."})
+                description = "Plan from an inventory saved with" + " " + "'smapi-migrate scan --json' instead.")
         Path inventory;
     }
 
     @Option(names = "--vdi", arity = "1..*", paramLabel = "UUID",
-            description = {"Only these VDIs (default: every VDI XAPI shows).",
-                "A base copy or hidden leaf named here is", "migrated as a standalone volume."})
+            description = "Only these VDIs (default: every VDI XAPI shows)." + " " + "A base copy or hidden leaf named here is" + " " + "migrated as a standalone volume.")
     List<String> vdis;
 
     @Option(names = "--target-sr", paramLabel = "DIR",
-            description = {"Target: an SR of the bundled SMAPIv3 plugin",
-                "(org.smapimigrate.dirvol) in DIR, existing or not."})
+            description = "Target: an SR of the bundled SMAPIv3 plugin" + " " + "(org.smapimigrate.dirvol) in DIR, existing or not.")
     Path targetSr;
 
     @Option(names = "--volume-plugin", paramLabel = "NAME",
-            description = {"Target: an SR of this installed volume plugin",
-                "(a directory under ROOT/volume)."})
+            description = "Target: an SR of this installed volume plugin" + " " + "(a directory under ROOT/volume).")
     String volumePlugin;
 
     @Option(names = "--plugins", paramLabel = "ROOT",
-            description = {"Plugin tree with volume/ and datapath/ (default:",
-                PluginRoot.HOST_ROOT + ";", "with --target-sr: the bundled one)."})
+            description = "Plugin tree with volume/ and datapath/ (default:" + " " + PluginRoot.HOST_ROOT + ";" + " " + "with --target-sr: the bundled one).")
     Path plugins;
 
     @Option(names = "--sr-config", paramLabel = "K=V",
-            description = {"With --volume-plugin: the SR's configuration for",
-                "SR.attach (repeat), recorded in the plan for", "'migrate --plan'."})
+            description = "With --volume-plugin: the SR's configuration for SR.attach (repeat), recorded in the"
+                    + " plan for 'migrate --plan'.")
     Map<String, String> srConfig = new LinkedHashMap<>();
 
     @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "60",
@@ -118,9 +114,7 @@ final class PlanCommand implements Callable<Integer> {
     long pluginTimeout;
 
     @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
-            description = {"Use these features instead of the probed ones,",
-                "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;",
-                "add CLONE_FROM_SNAPSHOT_ONLY for targets that", "clone only snapshots."})
+            description = "Use these features instead of the probed ones," + " " + "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;" + " " + "add CLONE_FROM_SNAPSHOT_ONLY for targets that" + " " + "clone only snapshots.")
     List<String> features;
 
     @Option(names = "--target-free", paramLabel = "SIZE", converter = ByteSize.class,
@@ -134,8 +128,7 @@ final class PlanCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--throughput", paramLabel = "RATE", converter = ByteSize.class,
-            description = {"Copy rate for the estimate, bytes per second",
-                "(e.g. 500M, as 'smapi-migrate bench' measures it).", "Default: 200M, assumed."})
+            description = "Copy rate for the estimate, bytes per second" + " " + "(e.g. 500M, as 'smapi-migrate bench' measures it)." + " " + "Default: 200M, assumed.")
     Long throughput;
 
     @Option(names = "--flatten", description = "Flatten every VDI even if trees could be kept.")

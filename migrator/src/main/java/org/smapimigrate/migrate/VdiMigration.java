@@ -179,7 +179,7 @@ public final class VdiMigration {
                 new Manifest.Target(target.root().path().toString(), plugin.name(), target.configuration(), sr,
                         volume.key(), volume.uuid(), volume.name(), volume.virtualSize(), uri, implementation),
                 sourceDigest, Manifest.Verification.of(comparison, readBack, finished));
-        Path manifestPath = manifestDir.resolve(entry.uuid() + ".manifest.json").toAbsolutePath();
+        Path manifestPath = manifestDir.resolve(entry.uuid() + ".manifest.json").toAbsolutePath().normalize();
         ManifestFile.write(manifestPath, manifest);
         if (!guard.settle()) {
             throw new MigrationException("interrupted before volume " + volume.key() + " was marked complete");

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.smapimigrate.disk.Closing;
 import org.smapimigrate.disk.Extent;
 import org.smapimigrate.disk.ExtentKind;
 import org.smapimigrate.disk.ImageDefectException;
@@ -198,21 +199,8 @@ public final class VhdChain implements VirtualDisk {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (ChainLayer l : layers) {
-            try {
-                l.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        // Closing a layer is the chain's business alone, so layers are not Closeable themselves.
+        Closing.closeAll(layers.stream().map(l -> (java.io.Closeable) l::close).toList());
     }
 
     /** Copies runs into the caller's buffer, merging runs contiguous in one container. */

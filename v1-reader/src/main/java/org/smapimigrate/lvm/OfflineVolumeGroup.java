@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.smapimigrate.disk.Closing;
 import org.smapimigrate.disk.ImageDefectException;
 
 /**
@@ -178,20 +179,6 @@ public final class OfflineVolumeGroup implements Closeable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (PhysicalVolumeFile f : files) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Closing.closeAll(files);
     }
 }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.smapimigrate.disk.DeviceSize;
 import org.smapimigrate.disk.DiskSink;
+import org.smapimigrate.disk.FileSink;
+import org.smapimigrate.disk.RawFileDisk;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.nbd.NbdDisk;
 import org.smapimigrate.nbd.NbdException;
@@ -139,11 +142,11 @@ public final class VolumeAttachment implements Closeable {
             return NbdSink.open(nbd.uri(), size);
         }
         Path path = pathOf(impl);
-        long have = DevicePaths.sizeOf(path, volumeSize);
+        long have = DeviceSize.of(path, volumeSize);
         if (have < size) {
             throw new IOException(path + ": the attached volume has " + have + " bytes, the disk needs " + size);
         }
-        return PathSink.open(path, have, readsAsZero && impl instanceof Implementation.File);
+        return FileSink.open(path, have, readsAsZero && impl instanceof Implementation.File);
     }
 
     /** A read-only view of the first {@code size} bytes of the volume, for verification. */
@@ -159,11 +162,11 @@ public final class VolumeAttachment implements Closeable {
             return new PrefixDisk(disk, size);
         }
         Path path = pathOf(impl);
-        long have = DevicePaths.sizeOf(path, volumeSize);
+        long have = DeviceSize.of(path, volumeSize);
         if (have < size) {
             throw new IOException(path + ": the attached volume has " + have + " bytes, expected " + size);
         }
-        return PathDisk.open(path, size);
+        return RawFileDisk.open(path, size);
     }
 
     /** A description of what is attached, for reports: {@code File /path}. */

@@ -36,7 +36,10 @@ class BlockDigesterTest {
         }
         BlockDigester d = new BlockDigester(size);
         for (int pos = 0; pos < size; ) {
-            int n = Math.min(size - pos, 1 + r.nextInt(r.nextBoolean() ? 4096 : 5 << 20));
+            // Small chunks, large ones, and runs of whole blocks (hashed two threads at a time).
+            int pick = r.nextInt(3);
+            int want = pick == 0 ? 1 + r.nextInt(4096) : pick == 1 ? 1 + r.nextInt(5 << 20) : (2 << 20) * (1 + r.nextInt(4));
+            int n = Math.min(size - pos, want);
             boolean zero = true;
             for (int i = pos; i < pos + n && zero; i++) {
                 zero = disk[i] == 0;

@@ -1,12 +1,12 @@
-package org.smapimigrate.datapath;
+package org.smapimigrate.disk;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Sizes of the paths a datapath hands out: regular files, or block devices (where fstat says 0). */
-final class DevicePaths {
-    private DevicePaths() {
+/** The size of a regular file or a block device (whose fstat size is 0). */
+public final class DeviceSize {
+    private DeviceSize() {
     }
 
     /**
@@ -14,7 +14,7 @@ final class DevicePaths {
      * {@code /sys/class/block/<dev>/size} (512-byte sectors, whatever the logical block size);
      * {@code fallback} (the volume's virtual size) is used when sysfs does not know the device.
      */
-    static long sizeOf(Path path, long fallback) throws IOException {
+    public static long of(Path path, long fallback) throws IOException {
         Path real = path.toRealPath();
         if (Files.isRegularFile(real)) {
             return Files.size(real);
