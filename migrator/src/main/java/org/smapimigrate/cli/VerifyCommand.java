@@ -35,14 +35,16 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  smapi-migrate verify --manifest 3f1c...-.manifest.json",
-            "  smapi-migrate verify --manifest a.manifest.json --manifest b.manifest.json --json",
+            "  smapi-migrate verify --manifest plan.json.manifests/*.manifest.json",
+            "  smapi-migrate verify --manifest a.manifest.json --json",
             "",
             "Exit status: 0 when every volume matches; 1 when one differs or cannot be",
             "read; 2 for usage errors."})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--manifest", required = true, paramLabel = "FILE",
-            description = "A manifest written by 'migrate'; repeat for several.")
+    @Option(names = "--manifest", required = true, arity = "1..*", paramLabel = "FILE",
+            description = "Manifests written by 'migrate' (several may follow one --manifest, "
+                    + "e.g. a shell glob).")
     List<Path> manifests;
 
     @Option(names = "--plugins", paramLabel = "ROOT",
