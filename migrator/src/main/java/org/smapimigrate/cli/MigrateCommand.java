@@ -17,7 +17,6 @@ import org.smapimigrate.execute.PlanExecutor;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.migrate.BundledPluginRoot;
 import org.smapimigrate.migrate.MigrationProgress;
 import org.smapimigrate.migrate.MigrationResult;
 import org.smapimigrate.migrate.TargetSr;
@@ -310,24 +309,12 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private TargetSr openTarget(Duration limit) throws IOException {
-        if (targetSr != null) {
-            if (volumePlugin != null || !srConfig.isEmpty()) {
-                throw usage("--target-sr uses the bundled plugin; do not combine it with --volume-plugin or --sr-config");
-            }
-            Path root;
-            try {
-                root = plugins != null ? plugins : BundledPluginRoot.find();
-            } catch (IllegalStateException e) {
-                throw new UserError(e.getMessage());
-            }
-            return TargetSr.bundled(new PluginRoot(root, limit), targetSr);
-        }
-        if (volumePlugin == null) {
-            throw usage("name the target: --target-sr DIR, or --volume-plugin NAME with --sr-config K=V");
-        }
-        Path root = plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT);
-        return TargetSr.attach(new PluginRoot(root, limit), volumePlugin, srConfig);
+        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
+        PluginRoot root = new PluginRoot(t.root(), limit);
+        return t.bundledSrDir() != null ? TargetSr.bundled(root, t.bundledSrDir())
+                : TargetSr.attach(root, t.volumePlugin(), t.configuration());
     }
+
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);

@@ -16,7 +16,6 @@ import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.lvhd.LvhdSr;
-import org.smapimigrate.migrate.BundledPluginRoot;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
@@ -192,25 +191,11 @@ final class PlanCommand implements Callable<Integer> {
 
     /** The probe for the chosen target (same choice of target as 'migrate'). */
     TargetProbe probe() {
-        Duration limit = Duration.ofSeconds(pluginTimeout);
-        if (targetSr != null) {
-            if (volumePlugin != null || !srConfig.isEmpty()) {
-                throw usage("--target-sr uses the bundled plugin; do not combine it with --volume-plugin or --sr-config");
-            }
-            Path root;
-            try {
-                root = plugins != null ? plugins : BundledPluginRoot.find();
-            } catch (IllegalStateException e) {
-                throw new UserError(e.getMessage());
-            }
-            return new PluginQueryProbe(new PluginRoot(root, limit), BundledPluginRoot.VOLUME_PLUGIN, targetSr);
-        }
-        if (volumePlugin == null) {
-            throw usage("name the target: --target-sr DIR, or --volume-plugin NAME (with --plugins ROOT)");
-        }
-        return new PluginQueryProbe(new PluginRoot(plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT), limit),
-                volumePlugin, null);
+        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
+        return new PluginQueryProbe(new PluginRoot(t.root(), Duration.ofSeconds(pluginTimeout)), t.volumePlugin(),
+                t.bundledSrDir());
     }
+
 
     /** What 'migrate --plan' opens: the SR as given (absolute), or as the saved inventory names it. */
     private List<String> sourcePaths(SrInventory inventory) {
@@ -223,15 +208,11 @@ final class PlanCommand implements Callable<Integer> {
 
     /** The target as named by the options, for 'migrate --plan' (the same choice as probe()). */
     private PlanTarget planTarget() {
-        if (targetSr != null) {
-            Path dir = targetSr.toAbsolutePath().normalize();
-            Path root = plugins != null ? plugins : BundledPluginRoot.find();
-            return new PlanTarget(root.toAbsolutePath().normalize().toString(), BundledPluginRoot.VOLUME_PLUGIN,
-                    Map.of("path", dir.toString()), dir.toString());
-        }
-        Path root = plugins != null ? plugins : Path.of(PluginRoot.HOST_ROOT);
-        return new PlanTarget(root.toAbsolutePath().normalize().toString(), volumePlugin, srConfig, null);
+        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
+        return new PlanTarget(t.root().toString(), t.volumePlugin(), t.configuration(),
+                t.bundledSrDir() == null ? null : t.bundledSrDir().toString());
     }
+
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
