@@ -336,21 +336,17 @@ public final class DiskCopy {
 
     /** Vectorised comparison against a shared zero buffer, a few GiB/s. */
     static boolean isAllZero(ByteBuffer buf) {
-        ByteBuffer zeros = ZERO.duplicate();
         int pos = buf.position();
         int end = buf.limit();
         while (pos < end) {
-            int n = Math.min(zeros.capacity(), end - pos);
-            zeros.clear().limit(n);
-            if (buf.slice(pos, n).mismatch(zeros) != -1) {
+            int n = Math.min(Zeros.SIZE, end - pos);
+            if (buf.slice(pos, n).mismatch(Zeros.of(n)) != -1) {
                 return false;
             }
             pos += n;
         }
         return true;
     }
-
-    private static final ByteBuffer ZERO = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
 
     private static void join(Thread t) {
         boolean interrupted = false;

@@ -11,7 +11,6 @@ import java.nio.channels.WritableByteChannel;
  * offset order (as {@link DiskCopy} issues them) and zero runs are written out as zero bytes.
  */
 public final class StreamSink implements DiskSink {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
     private final WritableByteChannel out;
     private final long size;
     private final String name;
@@ -42,8 +41,7 @@ public final class StreamSink implements DiskSink {
         seek(offset);
         long left = length;
         while (left > 0) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(z.capacity(), left));
+            ByteBuffer z = Zeros.of((int) Math.min(Zeros.SIZE, left));
             left -= z.remaining();
             while (z.hasRemaining()) {
                 out.write(z);
