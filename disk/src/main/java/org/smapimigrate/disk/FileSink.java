@@ -1,6 +1,7 @@
 package org.smapimigrate.disk;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.nio.file.StandardOpenOption;
  * unwritten ranges are holes and read as zeros, so copies skip them.
  */
 public final class FileSink implements DiskSink {
-    private static final int ZERO_CHUNK = 1 << 20;
     private final Path path;
     private final FileChannel channel;
     private final long size;
@@ -29,20 +29,13 @@ public final class FileSink implements DiskSink {
      * an existing block device or directory.
      */
     public static FileSink createSparse(Path path, long size) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
-        try {
-            // Grow to size without writing: truncate cannot grow, a one-byte write at the end
-            // would allocate a block, so extend with the last byte only when needed.
-            if (size > 0) {
-                ch.write(ByteBuffer.allocate(1), size - 1);
-                ch.truncate(size);
-            }
-            return new FileSink(path, ch, size, true);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+        // ftruncate to 0 and then to size leaves the whole file one hole, allocating nothing
+        // (FileChannel.truncate cannot grow a file; a byte written at the end would allocate a block).
+        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
+            f.setLength(0);
+            f.setLength(size);
         }
+        return new FileSink(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ), size, true);
     }
 
     /**
@@ -88,13 +81,12 @@ public final class FileSink implements DiskSink {
 
     @Override
     public void writeZeroes(long offset, long length) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, Math.max(length, 1)));
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
-            write(zeros, pos);
-            pos += zeros.limit();
+            int n = (int) Math.min(Zeros.SIZE, end - pos);
+            write(Zeros.of(n), pos);
+            pos += n;
         }
     }
 
