@@ -168,9 +168,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void nbdcopy(Path nbdcopy, Path socket, Path out, long size) throws Exception {
         // nbdcopy writes into an existing file as it finds it: give it a fresh sparse one.
-        try (var f = FileSink.createSparse(out, size)) {
-            f.flush();
-        }
+        FileSink.createSparse(out, size).close();
         ExternalTool.run(List.of(nbdcopy.toString(), "nbd+unix:///?socket=" + socket, out.toString()), null);
     }
 

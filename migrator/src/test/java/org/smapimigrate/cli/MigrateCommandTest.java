@@ -233,11 +233,10 @@ class MigrateCommandTest {
 
     @Test
     void brokenPluginGivesOneErrorLineAndLeavesNothingBehind() throws Exception {
-        Path root = tmp.resolve("plugins");
+        Path root = Files.createDirectories(tmp.resolve("plugins")); // before cp -a copies into it
         Process cp = new ProcessBuilder("cp", "-a",
                 bundled().path().resolve("volume").toString(), root.resolve("volume").toString())
                 .inheritIO().start();
-        Files.createDirectories(root);
         assertEquals(0, cp.waitFor());
         Path dp = Files.createDirectories(root.resolve("datapath").resolve("raw+file"));
         for (String m : List.of("Datapath.open", "Datapath.close", "Datapath.detach")) {
