@@ -96,11 +96,17 @@ def locked(sr_dir):
 
 def write_json_atomically(path, value):
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(value, f, indent=1, sort_keys=True)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            json.dump(value, f, indent=1, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # A full disk (or any failure) must not leave a *.json.tmp behind.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def read_json(path):
@@ -346,9 +352,15 @@ def volume_create(args):
         raise PluginError("SR_BACKEND_FAILURE_79", ["VDI Invalid size", "negative size %d" % size])
     with locked(sr_dir):
         key, meta = new_volume(sr_dir, name, description, True, sharable, {})
-        with open(data_path(sr_dir, key), "xb") as f:
-            f.truncate(size)
-        write_json_atomically(meta_path(sr_dir, key), meta)
+        try:
+            with open(data_path(sr_dir, key), "xb") as f:
+                f.truncate(size)
+            write_json_atomically(meta_path(sr_dir, key), meta)
+        except BaseException:
+            # No *.raw without its record: a volume half made is no volume.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(data_path(sr_dir, key))
+            raise
         return volume_record(sr_dir, meta)
 
 
@@ -464,6 +476,9 @@ def error_json(e):
     tb = traceback.extract_tb(e.__traceback__)
     if isinstance(e, PluginError):
         code, params = e.code, e.params
+    elif isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        # SM's own code for a full SR (SR_BACKEND_FAILURE_44, "There is insufficient space").
+        code, params = "SR_BACKEND_FAILURE_44", ["There is insufficient space", str(e)]
     else:
         code, params = "SR_BACKEND_FAILURE", [type(e).__name__, str(e)]
     return {"code": code, "params": params,

@@ -4,24 +4,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.smapimigrate.execute.RunEvents;
+import org.smapimigrate.execute.RunSummary;
+import org.smapimigrate.execute.StateDirectory;
+import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.migrate.BundledPluginRoot;
-import org.smapimigrate.migrate.MigrationProgress;
-import org.smapimigrate.migrate.MigrationResult;
-import org.smapimigrate.migrate.TargetSr;
-import org.smapimigrate.migrate.VdiMigration;
+import org.smapimigrate.plan.PlanTarget;
 import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.migrate.TargetSr;
+import org.smapimigrate.plugin.Volume;
 
 /**
- * One timed {@code migrate} for the benchmark: the whole job as an admin runs it (volume create
- * through the bundled plugin, copy with hashing, fsync, read-back verification, manifest),
- * replacing the previous run's volume each time so every run does the same work.
+ * One timed {@code migrate} for the benchmark: the whole job as an admin runs it through the one
+ * engine (plan on the fly, volume create through the bundled plugin, copy with hashing, fsync,
+ * read-back verification, manifest). Each run gets a fresh target SR and state directory, so
+ * every run does the same work.
  */
 public final class BenchMigration {
     private final Path srDir;
     private final String vdi;
     private final Path targetDir;
     private Path volumeFile;
+    private int run;
 
     public BenchMigration(Path srDir, String vdi, Path targetDir) {
         this.srDir = srDir;
@@ -30,16 +37,16 @@ public final class BenchMigration {
     }
 
     public void run() throws IOException {
-        PluginRoot root = new PluginRoot(BundledPluginRoot.find(), Duration.ofMinutes(10));
-        TargetSr target = TargetSr.bundled(root, targetDir);
-        Path manifests = Files.createDirectories(targetDir.resolveSibling("manifests"));
+        run++;
+        Path sr = targetDir.resolveSibling(targetDir.getFileName() + "-" + run);
+        Path root = BundledPluginRoot.find();
+        PlanTarget where = new PlanTarget(root.toString(), BundledPluginRoot.VOLUME_PLUGIN,
+                java.util.Map.of("path", sr.toString()), sr.toString());
+        StateDirectory states = new StateDirectory(Files.createDirectories(targetDir.resolveSibling("state-" + run)));
         try (FileSr source = FileSr.open(srDir)) {
-            MigrationResult r = new VdiMigration(target, MigrationProgress.NONE, "smapi-migrate bench")
-                    .migrate(source, source.inventory(), vdi, VdiMigration.Existing.REPLACE, manifests);
-            if (!"match".equals(r.verification())) {
-                throw new IOException("benchmark migration did not verify: " + r.verification());
-            }
-            volumeFile = targetDir.resolve(r.volumeKey() + ".raw");
+            RunSummary s = VdiRun.migrate(source, List.of(srDir.toString()), List.of(vdi), where,
+                    Duration.ofMinutes(10), states, RunEvents.NONE, Set.of());
+            volumeFile = sr.resolve(s.volumes().get(0) + ".raw");
         }
     }
 

@@ -34,7 +34,7 @@ final class ConsoleRunEvents implements RunEvents, AutoCloseable {
         if (finishedBefore > 0) {
             line("resuming plan %s: %d of %d steps were finished by earlier runs", plan.id(), finishedBefore, steps);
         }
-        bar = CopyProgress.start("migrate", progress.totalBytes(), progress::bytesDone, true,
+        bar = CopyProgress.start("migrate", progress.totalBytes(), progress.bytesBefore(), progress::bytesDone, true,
                 () -> shortStep(progress.currentStep()));
     }
 

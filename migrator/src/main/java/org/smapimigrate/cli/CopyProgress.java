@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.smapimigrate.migrate.MigrationProgress;
 import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -36,11 +37,16 @@ final class CopyProgress implements AutoCloseable {
 
     /** Starts a bar, or returns a no-op when {@code enabled} is false or there is no terminal. */
     static AutoCloseable start(String task, long totalBytes, LongSupplier done, boolean enabled) {
-        return start(task, totalBytes, done, enabled, () -> null);
+        return start(task, totalBytes, 0, done, enabled, () -> null);
     }
 
-    /** A bar that also shows {@code message} (the step running, say), polled with the byte counter. */
-    static AutoCloseable start(String task, long totalBytes, LongSupplier done, boolean enabled,
+    /**
+     * A bar that also shows {@code message} (the step running, say), polled with the byte counter.
+     * {@code before} bytes were done by earlier runs: the bar starts there, and its rate and ETA
+     * count only what this run adds. The message is cut or padded to one width so the bar itself
+     * never changes length as steps change.
+     */
+    static AutoCloseable start(String task, long totalBytes, long before, LongSupplier done, boolean enabled,
                                Supplier<String> message) {
         if (!enabled || System.console() == null) {
             return () -> { };
@@ -48,6 +54,7 @@ final class CopyProgress implements AutoCloseable {
         ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(totalBytes)
+                .startsFrom(before, Duration.ZERO)
                 .setUnit(" MiB", 1 << 20)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
@@ -56,7 +63,29 @@ final class CopyProgress implements AutoCloseable {
                 .setUpdateIntervalMillis((int) Duration.ofMillis(200).toMillis())
                 .continuousUpdate()
                 .build();
-        return new CopyProgress(bar, done, message);
+        return new CopyProgress(bar, done, () -> fixedWidth(message.get()));
+    }
+
+    static final int MESSAGE_WIDTH = 24;
+
+    static String fixedWidth(String m) {
+        String s = m == null ? "" : m;
+        return s.length() > MESSAGE_WIDTH ? s.substring(0, MESSAGE_WIDTH - 1) + "…"
+                : s + " ".repeat(MESSAGE_WIDTH - s.length());
+    }
+
+    /** A progress bar per phase (off without a terminal), or none, for commands that copy or read. */
+    static MigrationProgress bars(boolean enabled) {
+        return (task, total, done) -> {
+            AutoCloseable bar = start(task, total, done, enabled);
+            return () -> {
+                try {
+                    bar.close();
+                } catch (Exception e) {
+                    // A progress bar that cannot close must not fail the work.
+                }
+            };
+        };
     }
 
     @Override

@@ -1,38 +1,40 @@
 package org.smapimigrate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.smapimigrate.execute.PlanAbort;
 import org.smapimigrate.execute.PlanExecutor;
 import org.smapimigrate.execute.RunEvents;
-import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.execute.RunOptions;
+import org.smapimigrate.execute.StateDirectory;
+import org.smapimigrate.execute.TargetOpener;
+import org.smapimigrate.execute.VdiRun;
+import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.migrate.MigrationProgress;
-import org.smapimigrate.migrate.MigrationResult;
-import org.smapimigrate.migrate.TargetSr;
-import org.smapimigrate.migrate.VdiMigration;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanJson;
-import org.smapimigrate.plan.PlanTarget;
-import org.smapimigrate.plugin.PluginRoot;
-import org.smapimigrate.report.Sizes;
+import org.smapimigrate.plan.Risk;
+import org.smapimigrate.plan.PlanInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code smapi-migrate migrate}: VDIs of a SMAPIv1 SR into new volumes of a SMAPIv3 SR, verified. */
+/**
+ * {@code smapi-migrate migrate}: runs a plan through the one engine ({@link PlanExecutor}), the
+ * plan given ({@code --plan FILE}) or made on the fly for {@code --sr SR --vdi UUID...} and kept in
+ * the state directory, so both kinds of run resume, verify and refuse alike.
+ */
 @Command(name = "migrate",
         sortOptions = false,
         headerHeading = "%n",
@@ -48,273 +50,227 @@ import picocli.CommandLine.Spec;
             "Volumes stay marked smapi-migrate-state=incomplete until the last steps mark",
             "them complete. Manifests for 'verify' go to plan.json.manifests/.",
             "",
-            "--dry-run prints what 'plan' prints (for --plan FILE, or planned on the fly",
-            "from --sr, --vdi and the target options) and changes nothing.",
+            "With --sr SR --vdi UUID... and a target: plans those VDIs on the fly exactly",
+            "as 'plan --sr SR --vdi UUID...' would, keeps that plan in the state directory",
+            "(--state-dir, default ./smapi-migrate-state) with its journal and manifests,",
+            "and runs it the same way. The same command run again resumes it; once it",
+            "finished, running it again only checks the volumes and changes nothing.",
             "",
-            "Without --plan, for each --vdi: creates a volume (Volume.create) named after",
-            "the VDI, marks it incomplete in its keys, attaches it through its datapath",
-            "plugin (open, attach, activate), copies the flattened VDI into it (holes stay",
-            "holes) while hashing every 2 MiB block, reads the volume back through the",
-            "datapath and compares, releases the datapath (deactivate, detach, close),",
-            "writes a manifest for 'smapi-migrate verify', and marks the volume complete.",
-            "On any failure the new volume is destroyed (or, if that fails too, left marked",
-            "incomplete). The source is only ever read.",
+            "Before anything is written (before even the target SR is created): every",
+            "--vdi must exist and read exactly, the plan must hold no error-level risk",
+            "(a VDI left out, a VHD cut short, too little space; --force CODE,... accepts",
+            "named ones), the source must be as planned, and the target must have the",
+            "space the rest of the plan needs plus a margin (SR.stat).",
+            "",
+            "Out of space on the target: the half-written volume is destroyed, the run",
+            "stops with one line saying how much is still needed, and a re-run refuses at",
+            "once until the SR has that much free. --abort destroys everything the plan",
+            "made (and the bundled SR if a run of it created it): the target is as it was.",
+            "",
+            "--dry-run prints what 'plan' prints and changes nothing. --json prints one",
+            "event per line (start, step-start, progress, step-done, done or failed), a",
+            "failed event also for a refusal.",
             "",
             "Target: --target-sr DIR uses the SMAPIv3 SR bundled with smapi-migrate",
             "(examples/xapi-storage-script: volume plugin org.smapimigrate.dirvol, sparse raw",
             "files, datapath raw+file) and creates the SR in DIR when there is none. Or name",
             "any installed plugin: --volume-plugin NAME with --sr-config k=v (the SR's",
-            "device-config), under --plugins ROOT.",
-            "",
-            "The volume keys record smapi-migrate-source-sr, -source-vdi, -source-role,",
-            "-state and -digest, so a later run recognises an earlier copy (see --existing)."},
+            "device-config), under --plugins ROOT."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
             "  smapi-migrate plan --sr /run/sr-mount/SR --target-sr /srv/v3sr -o plan.json",
             "  smapi-migrate migrate --plan plan.json",
+            "  smapi-migrate migrate --plan plan.json --force block-cut-short",
+            "  smapi-migrate migrate --plan plan.json --abort",
             "  smapi-migrate migrate --plan plan.json --json > events.jsonl",
-            "  smapi-migrate migrate --dry-run --sr /run/sr-mount/SR --target-sr /srv/v3sr",
             "  smapi-migrate migrate --sr /run/sr-mount/SR --vdi UUID --target-sr /srv/v3sr",
-            "  smapi-migrate migrate --sr SR --vdi U1 --vdi U2 --target-sr /srv/v3sr --json",
-            "  smapi-migrate migrate --sr SR --vdi UUID --volume-plugin \\",
-            "      org.xen.xapi.storage.zfs-vol --sr-config zpool=sr-1234",
+            "  smapi-migrate migrate --sr /dev/sdb --vdi U1 --vdi U2 --volume-plugin \\",
+            "      org.xen.xapi.storage.zfs-vol --sr-config zpool=sr-1234 --state-dir /root/mig",
             "",
-            "Exit status: 0 when every VDI was migrated and verified (or kept with",
-            "--existing skip), or the whole plan ran; 1 on the first failure; 2 for",
-            "usage errors."})
+            "Exit status: 0 when the whole plan ran (or had run) and every volume is",
+            "verified, or the abort finished; 1 when anything was refused or failed (one",
+            "line says what, and what to do); 2 for usage errors."})
 final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--plan", paramLabel = "FILE",
             description = "Run this plan (made by 'smapi-migrate plan -o FILE').")
     Path plan;
 
+    @Mixin
+    SourceOptions source;
+
+    @Option(names = "--vdi", paramLabel = "UUID",
+            description = "A VDI to migrate; repeat for several (with --sr and a target).")
+    List<String> vdis;
+
+    @Option(names = "--flatten",
+            description = "Plan with --flatten: every VDI a standalone volume with its whole chain.")
+    boolean flatten;
+
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--force", split = ",", paramLabel = "CODE",
+            description = "Accept these error-level risks of the plan by their codes (as 'plan' lists them),"
+                    + " e.g. --force block-cut-short. Nothing else is accepted.")
+    List<String> force = new ArrayList<>();
+
+    @Option(names = "--abort",
+            description = "Destroy what runs of the plan made on the target, instead of running it.")
+    boolean abort;
+
     @Option(names = "--dry-run",
             description = "Print what 'plan' prints and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
-            description = "The source SR: a file SR directory, or the PVs of an LVM SR (with --plan: instead of"
-                    + " the plan's).")
-    List<Path> sr;
+    @Mixin
+    StateOptions state;
 
-    @Option(names = "--vdi", paramLabel = "UUID",
-            description = "A VDI to migrate; repeat for several.")
-    List<String> vdis;
-
-    @Option(names = "--flatten",
-            description = "With --dry-run and no --plan: plan with --flatten.")
-    boolean flatten;
-
-    @Option(names = "--target-sr", paramLabel = "DIR",
-            description = "Directory of the bundled SMAPIv3 SR (created when absent).")
-    Path targetSr;
-
-    @Option(names = "--plugins", paramLabel = "ROOT",
-            description = "Plugin tree with volume/ and datapath/ (default: "
-                    + PluginRoot.HOST_ROOT + "; with --target-sr: the bundled one).")
-    Path plugins;
-
-    @Option(names = "--volume-plugin", paramLabel = "NAME",
-            description = "Volume plugin directory name under ROOT/volume.")
-    String volumePlugin;
-
-    @Option(names = "--sr-config", paramLabel = "K=V",
-            description = "Configuration for SR.attach (repeat), e.g. path=/srv/sr.")
-    Map<String, String> srConfig = new LinkedHashMap<>();
-
-    @Option(names = "--existing", paramLabel = "WHAT", defaultValue = "refuse",
-            description = "When the SR already has a verified copy of the VDI: refuse (default), "
-                    + "skip (keep it), replace (copy again, then destroy the earlier copy). "
-                    + "An incomplete copy "
-                    + "left by an interrupted run is always removed.")
-    String existing;
-
-    @Option(names = "--manifest-dir", paramLabel = "DIR",
-            description = "Where to write UUID.manifest.json (default: the current directory; with --plan:"
-                    + " FILE.manifests).")
-    Path manifestDir;
-
-    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "Time limit for one plugin call (default: 600).")
-    long pluginTimeout;
-
-    @Option(names = "--json", description = "Print the results as JSON on standard output.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary lines.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        VdiMigration.Existing policy = parseExisting();
-        if (pluginTimeout <= 0) {
-            throw usage("--plugin-timeout must be a positive number of seconds");
-        }
-        Duration limit = Duration.ofSeconds(pluginTimeout);
         if (plan != null) {
-            return runPlan(limit);
-        }
-        if (dryRun) {
-            return planOnTheFly();
-        }
-        if (sr == null || vdis == null || vdis.isEmpty()) {
-            throw usage("name what to migrate: --plan FILE, or --sr SR with --vdi UUID");
-        }
-        TargetSr target = openTarget(limit);
-        PrintWriter err = spec.commandLine().getErr();
-        List<MigrationResult> results = new ArrayList<>();
-        MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
-        Path manifests = manifestDir != null ? manifestDir : Path.of(".");
-        try (StorageRepository source = SourceRepositories.open(sr)) {
-            SrInventory inventory = source.inventory();
-            VdiMigration migration = new VdiMigration(target, progress, new Version().getVersion()[0]);
-            for (String vdi : vdis) {
-                MigrationResult r = migration.migrate(source, inventory, vdi, policy, manifests);
-                results.add(r);
-                if (!quiet) {
-                    for (String note : r.notes()) {
-                        err.println("smapi-migrate: note: " + note);
-                    }
-                    if (r.status().equals("migrated")) {
-                        err.printf("migrated %s (%s, %s written) to volume %s of %s in %.1f s; verified, manifest %s%n",
-                                vdi, Sizes.human(r.virtualSize()), Sizes.human(r.writtenBytes()), r.volumeKey(),
-                                target.describe(), r.seconds(), r.manifest());
-                    } else {
-                        err.printf("kept volume %s: VDI %s was already migrated%n", r.volumeKey(), vdi);
-                    }
-                    err.flush();
-                }
+            if (target.given() || vdis != null || flatten) {
+                throw usage("--plan names its source and target: --target-sr, --volume-plugin, --sr-config, --vdi"
+                        + " and --flatten do not go with it (--sr and --plugins may, to override where they are found)");
             }
+            return runPlanFile(plan, PlanFiles.read(plan), source.sr);
         }
-        if (json) {
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(JSON.writeValueAsString(Map.of("target_sr", target.sr(), "results", results)));
-            out.flush();
+        if (source.sr == null || vdis == null || vdis.isEmpty()) {
+            throw usage("name what to migrate: --plan FILE, or --sr SR with --vdi UUID and a target");
         }
-        return 0;
+        TargetChoice choice = target.choice();
+        Duration limit = target.plugins.callLimit();
+        try (StorageRepository sr = SourceRepositories.open(source.sr)) {
+            StateDirectory states = new StateDirectory(state.dir);
+            String srId = sr.inventory().uuid() != null ? sr.inventory().uuid() : sr.inventory().path();
+            Path planFile = states.planFor(srId, vdis, Planning.planTarget(choice), flatten);
+            if (abort || (!dryRun && StateDirectory.resumable(planFile))) {
+                if (!Files.exists(planFile)) {
+                    throw new UserError("nothing to abort: no migration of these VDIs into this target is recorded"
+                            + " in " + states.path());
+                }
+                return runPlanFile(planFile, PlanFiles.read(planFile), null);
+            }
+            Plan p;
+            try {
+                p = VdiRun.plan(sr, Planning.sourcePaths(source.sr), vdis, flatten, Planning.planTarget(choice), limit);
+            } catch (PlanInputException e) {
+                throw new UserError(e.getMessage());
+            }
+            if (dryRun) {
+                return printPlan(p);
+            }
+            states.create();
+            PlanJson.write(p, planFile);
+            announce(p);
+            return execute(p, planFile, sr, null);
+        }
     }
 
-    /** {@code --plan FILE}: runs it (or, with --dry-run, prints it as 'plan' does). */
-    private int runPlan(Duration limit) throws Exception {
-        if (targetSr != null || volumePlugin != null || !srConfig.isEmpty() || vdis != null || flatten) {
-            throw usage("--plan names its source and target: --target-sr, --volume-plugin, --sr-config, --vdi and"
-                    + " --flatten do not go with it (--sr and --plugins may, to override where they are found)");
-        }
-        Plan p;
-        try {
-            p = PlanJson.read(plan);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserError(plan + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(plan + ": not a plan: " + SmapiMigrate.oneLine(e));
-        }
-        PrintWriter out = spec.commandLine().getOut();
+    /** {@code --plan FILE}, or the state directory's plan of an earlier run of the same request. */
+    private int runPlanFile(Path file, Plan p, List<Path> srOverride) throws IOException {
         if (dryRun) {
-            if (json) {
-                out.println(PlanJson.toJson(p));
-            } else {
-                PlanCommand.summary(p, out);
+            return printPlan(p);
+        }
+        Path plugins = target.plugins.root;
+        Duration limit = target.plugins.callLimit();
+        if (abort) {
+            PlanAbort.Result r;
+            try (ConsoleRunEvents console = new ConsoleRunEvents(spec.commandLine().getErr(), output.quiet || output.json)) {
+                r = PlanAbort.run(p, file, TargetOpener.of(p.targetSr(), plugins, limit), console);
             }
-            out.flush();
+            if (output.json) {
+                print(CliJson.PRETTY.writeValueAsString(r));
+            } else if (!output.quiet) {
+                spec.commandLine().getErr().printf("aborted plan %s: %d volumes destroyed%s; the journal records it,"
+                                + " a new run starts from nothing%n", p.id(), r.destroyed().size(),
+                        r.srRemoved() == null ? "" : ", SR " + r.srRemoved() + " removed");
+            }
             return 0;
         }
         PlanExecutor.requireRunnable(p);
-        PlanTarget where = p.targetSr();
-        Path root = plugins != null ? plugins : Path.of(where.pluginRoot());
-        TargetSr target = where.bundledSr() != null
-                ? TargetSr.bundled(new PluginRoot(root, limit), Path.of(where.bundledSr()))
-                : TargetSr.attach(new PluginRoot(root, limit), where.volumePlugin(), where.configuration());
-        List<Path> from = sr != null ? sr : p.source().paths().stream().map(Path::of).toList();
-        Path manifests = manifestDir != null ? manifestDir
-                : plan.toAbsolutePath().resolveSibling(plan.getFileName() + ".manifests");
-        try (StorageRepository source = SourceRepositories.open(from);
-             JsonRunEvents jsonEvents = json ? new JsonRunEvents(out) : null;
-             ConsoleRunEvents console = json ? null : new ConsoleRunEvents(spec.commandLine().getErr(), quiet)) {
-            RunEvents events = json ? jsonEvents : console;
-            new PlanExecutor(p, plan, source, target, manifests, new Version().getVersion()[0], events).run();
+        List<Path> from = srOverride != null ? srOverride : p.source().paths().stream().map(Path::of).toList();
+        try (StorageRepository sr = SourceRepositories.open(from)) {
+            return execute(p, file, sr, srOverride);
+        }
+    }
+
+    private int execute(Plan p, Path file, StorageRepository sr, List<Path> srOverride) throws IOException {
+        Path plugins = target.plugins.root;
+        RunOptions options = new RunOptions(new LinkedHashSet<>(force), resumeCommand(file, srOverride, plugins));
+        PrintWriter out = spec.commandLine().getOut();
+        try (JsonRunEvents json = output.json ? new JsonRunEvents(out) : null;
+             ConsoleRunEvents console = output.json ? null : new ConsoleRunEvents(spec.commandLine().getErr(),
+                     output.quiet)) {
+            RunEvents events = output.json ? json : console;
+            new PlanExecutor(p, file, sr, TargetOpener.of(p.targetSr(), plugins, target.plugins.callLimit()),
+                    StateDirectory.manifestsOf(file), new Version().getVersion()[0], events, options).run();
+        } catch (IOException | RuntimeException e) {
+            if (output.json) {
+                throw new ReportedFailure(e);
+            }
+            throw e;
         }
         return 0;
     }
 
-    /** {@code --dry-run} without --plan: exactly what 'plan' prints for the same options. */
-    private int planOnTheFly() {
-        if (sr == null) {
-            throw usage("--dry-run needs --plan FILE, or --sr SR (with --vdi and the target options) to plan on the fly");
+    /** Before a run planned on the fly: what 'plan' would have warned of, and notes on the VDIs named. */
+    private void announce(Plan p) {
+        if (output.quiet || output.json) {
+            return;
         }
-        List<String> args = new ArrayList<>();
-        args.add("--sr");
-        sr.forEach(p -> args.add(p.toString()));
-        if (vdis != null) {
-            for (String v : vdis) {
-                args.add("--vdi");
-                args.add(v);
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> named = new LinkedHashSet<>(vdis);
+        for (Risk r : p.risks()) {
+            if (r.severity() == Severity.WARNING) {
+                err.println("smapi-migrate: warning: " + TerminalSafe.line(r.message()) + " [" + r.code() + "]");
+            } else if (r.severity() == Severity.INFO && r.subject() != null && named.contains(r.subject())) {
+                err.println("smapi-migrate: note: " + TerminalSafe.line(r.message()) + " [" + r.code() + "]");
             }
         }
-        if (targetSr != null) {
-            args.add("--target-sr");
-            args.add(targetSr.toString());
+        err.flush();
+    }
+
+    private int printPlan(Plan p) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            out.println(PlanJson.toJson(p));
+        } else {
+            PlanCommand.summary(p, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void print(String s) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(s);
+        out.flush();
+    }
+
+    /** The exact command that resumes this run, for the line printed on Ctrl-C. */
+    private String resumeCommand(Path file, List<Path> srOverride, Path plugins) {
+        StringBuilder b = new StringBuilder("smapi-migrate migrate --plan ").append(Shell.quote(file.toAbsolutePath()
+                .toString()));
+        if (srOverride != null) {
+            b.append(" --sr");
+            srOverride.forEach(p -> b.append(' ').append(Shell.quote(p.toAbsolutePath().toString())));
         }
         if (plugins != null) {
-            args.add("--plugins");
-            args.add(plugins.toString());
+            b.append(" --plugins ").append(Shell.quote(plugins.toAbsolutePath().toString()));
         }
-        if (volumePlugin != null) {
-            args.add("--volume-plugin");
-            args.add(volumePlugin);
+        if (!force.isEmpty()) {
+            b.append(" --force ").append(Shell.quote(String.join(",", force)));
         }
-        srConfig.forEach((k, v) -> {
-            args.add("--sr-config");
-            args.add(k + "=" + v);
-        });
-        if (flatten) {
-            args.add("--flatten");
-        }
-        if (json) {
-            args.add("--json");
-        }
-        args.add("--plugin-timeout");
-        args.add(Long.toString(pluginTimeout));
-        return spec.commandLine().getParent().getSubcommands().get("plan").execute(args.toArray(String[]::new));
+        return b.toString();
     }
-
-    /** A progress bar per phase (CopyProgress: off without a terminal), or none. */
-    static MigrationProgress progressBars(boolean enabled) {
-        return (task, total, done) -> {
-            AutoCloseable bar = CopyProgress.start(task, total, done, enabled);
-            return () -> {
-                try {
-                    bar.close();
-                } catch (Exception e) {
-                    // A progress bar that cannot close must not fail a migration.
-                }
-            };
-        };
-    }
-
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
-    private VdiMigration.Existing parseExisting() {
-        try {
-            return VdiMigration.Existing.valueOf(existing.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw usage("--existing must be refuse, skip or replace, not '" + existing + "'");
-        }
-    }
-
-    private TargetSr openTarget(Duration limit) throws IOException {
-        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
-        PluginRoot root = new PluginRoot(t.root(), limit);
-        return t.bundledSrDir() != null ? TargetSr.bundled(root, t.bundledSrDir())
-                : TargetSr.attach(root, t.volumePlugin(), t.configuration());
-    }
-
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);

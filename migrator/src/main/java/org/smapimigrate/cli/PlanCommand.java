@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.lvhd.LvhdSr;
+import org.smapimigrate.migrate.PluginQueryProbe;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
@@ -23,6 +23,7 @@ import org.smapimigrate.plan.PlanRequest;
 import org.smapimigrate.plan.PlanTarget;
 import org.smapimigrate.plan.Planner;
 import org.smapimigrate.plan.Risk;
+import org.smapimigrate.plan.SnapshotRecords;
 import org.smapimigrate.plan.SnapshotInfo;
 import org.smapimigrate.plan.Strategy;
 import org.smapimigrate.plan.TargetCapabilities;
@@ -35,8 +36,8 @@ import org.smapimigrate.report.Sizes;
 import org.smapimigrate.report.plan.Durations;
 import org.smapimigrate.report.plan.PlanReports;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -70,47 +71,26 @@ import picocli.CommandLine.Spec;
             "      --volume-plugin org.xen.xapi.storage.zfs-vol \\",
             "      --throughput 400M --report plan.md",
             "",
-            "Exit status: 0 when a plan was made (read its risks); 1 when the SR or the",
-            "target plugin could not be read; 2 for usage errors."})
+            "Exit status: 0 when a plan was made and holds no error-level risk; 1 when",
+            "it holds one (the plan and report are still written, for reading: 'migrate",
+            "--plan' refuses such a plan unless --force names the risk codes it accepts),",
+            "or when the SR or the target plugin could not be read; 2 for usage errors."})
 final class PlanCommand implements Callable<Integer> {
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @Mixin
+    SourceOptions source;
 
-    static final class Source {
-        @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
-                description = "The SR directory, or the physical volumes of an" + " " + "LVM SR.")
-        List<Path> sr;
-
-        @Option(names = "--inventory", paramLabel = "FILE",
-                description = "Plan from an inventory saved with" + " " + "'smapi-migrate scan --json' instead.")
-        Path inventory;
-    }
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "Plan from an inventory saved with 'smapi-migrate scan --json' instead of --sr.")
+    Path inventory;
 
     @Option(names = "--vdi", arity = "1..*", paramLabel = "UUID",
-            description = "Only these VDIs (default: every VDI XAPI shows)." + " " + "A base copy or hidden leaf named here is" + " " + "migrated as a standalone volume.")
+            description = "Only these VDIs (default: every VDI XAPI shows). A base copy or hidden leaf named here is"
+                    + " migrated as a standalone volume.")
     List<String> vdis;
 
-    @Option(names = "--target-sr", paramLabel = "DIR",
-            description = "Target: an SR of the bundled SMAPIv3 plugin" + " " + "(org.smapimigrate.dirvol) in DIR, existing or not.")
-    Path targetSr;
-
-    @Option(names = "--volume-plugin", paramLabel = "NAME",
-            description = "Target: an SR of this installed volume plugin" + " " + "(a directory under ROOT/volume).")
-    String volumePlugin;
-
-    @Option(names = "--plugins", paramLabel = "ROOT",
-            description = "Plugin tree with volume/ and datapath/ (default:" + " " + PluginRoot.HOST_ROOT + ";" + " " + "with --target-sr: the bundled one).")
-    Path plugins;
-
-    @Option(names = "--sr-config", paramLabel = "K=V",
-            description = "With --volume-plugin: the SR's configuration for SR.attach (repeat), recorded in the"
-                    + " plan for 'migrate --plan'.")
-    Map<String, String> srConfig = new LinkedHashMap<>();
-
-    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Time limit for each plugin call (default: 60).")
-    long pluginTimeout;
+    @Mixin
+    TargetOptions target;
 
     @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
             description = "Use these features instead of the probed ones," + " " + "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;" + " " + "add CLONE_FROM_SNAPSHOT_ONLY for targets that" + " " + "clone only snapshots.")
@@ -144,28 +124,23 @@ final class PlanCommand implements Callable<Integer> {
         if (report != null && !PlanReports.knows(report)) {
             throw usage("--report " + report + ": name it .html or .md to choose the format");
         }
-        TargetProbe probe = probe();
-        SrInventory inventory;
-        Map<String, SnapshotInfo> snapshots;
-        if (source.inventory != null) {
-            SavedInventory saved = SavedInventory.read(source.inventory);
-            inventory = saved.inventory();
-            snapshots = saved.snapshots();
-        } else {
-            try (StorageRepository sr = SourceRepositories.open(source.sr)) {
-                inventory = sr.inventory();
-                snapshots = sr instanceof LvhdSr lvhd ? snapshotRecords(lvhd) : Map.of();
-            }
+        if ((source.sr == null) == (inventory == null)) {
+            throw usage("name the source: --sr SR (the SR directory or LVM PVs), or --inventory FILE");
         }
+        TargetChoice choice = target.choice();
+        PluginQueryProbe probe = Planning.probe(choice, target.plugins.callLimit());
         TargetCapabilities caps = withOptions(probe.probe());
         Throughput rate = throughput == null ? Throughput.assumed() : new Throughput(throughput, "given");
-        VdiSelection selection = vdis == null || vdis.isEmpty() ? VdiSelection.allUserVisible() : VdiSelection.of(vdis);
         Plan plan;
-        try {
-            plan = Planner.plan(new PlanRequest(inventory, snapshots, selection, caps, rate, flatten))
-                    .forRun(UUID.randomUUID().toString(), sourcePaths(inventory), planTarget());
-        } catch (PlanInputException e) {
-            throw new UserError(e.getMessage());
+        if (inventory != null) {
+            SavedInventory saved = SavedInventory.read(inventory);
+            plan = Planning.make(saved.inventory(), saved.snapshots(), vdis, probe, caps, rate, flatten,
+                    savedSourcePaths(saved.inventory()), choice);
+        } else {
+            try (StorageRepository sr = SourceRepositories.open(source.sr)) {
+                plan = Planning.make(sr.inventory(), SnapshotRecords.of(sr), vdis, probe, caps, rate, flatten,
+                        Planning.sourcePaths(source.sr), choice);
+            }
         }
         if (output != null) {
             PlanJson.write(plan, output);
@@ -186,44 +161,29 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        List<String> errors = errorCodes(plan);
+        if (!errors.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("smapi-migrate: error: the plan holds error-level risks (" + String.join(", ", errors)
+                    + "): 'migrate --plan' refuses it unless --force " + String.join(",", errors) + " accepts them");
+            err.flush();
+            return 1;
+        }
         return 0;
     }
 
-    /** The probe for the chosen target (same choice of target as 'migrate'). */
-    TargetProbe probe() {
-        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
-        return new PluginQueryProbe(new PluginRoot(t.root(), Duration.ofSeconds(pluginTimeout)), t.volumePlugin(),
-                t.bundledSrDir());
+    /** The distinct codes of the plan's error-level risks, in the plan's order. */
+    static List<String> errorCodes(Plan plan) {
+        return plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code).distinct().toList();
     }
 
-
-    /** What 'migrate --plan' opens: the SR as given (absolute), or as the saved inventory names it. */
-    private List<String> sourcePaths(SrInventory inventory) {
-        if (source.sr != null) {
-            return source.sr.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
-        }
-        // 'scan --json' joins an LVM SR's PVs with spaces (LvhdScan).
+    /** A saved inventory names its SR as 'scan --json' does: LVM PVs joined with spaces (LvhdScan). */
+    private static List<String> savedSourcePaths(SrInventory inventory) {
         return "lvm".equals(inventory.type()) ? List.of(inventory.path().split(" ")) : List.of(inventory.path());
     }
 
-    /** The target as named by the options, for 'migrate --plan' (the same choice as probe()). */
-    private PlanTarget planTarget() {
-        TargetChoice t = TargetChoice.of(targetSr, plugins, volumePlugin, srConfig, this::usage);
-        return new PlanTarget(t.root().toString(), t.volumePlugin(), t.configuration(),
-                t.bundledSrDir() == null ? null : t.bundledSrDir().toString());
-    }
-
-
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    /** The MGT records of an LVHD SR; file SRs keep these only in the XAPI database. */
-    private static Map<String, SnapshotInfo> snapshotRecords(LvhdSr sr) {
-        Map<String, SnapshotInfo> out = new LinkedHashMap<>();
-        sr.mgtRecords().forEach((uuid, r) -> out.put(uuid, new SnapshotInfo(r.isASnapshot(), r.snapshotOf(),
-                r.snapshotTime())));
-        return out;
     }
 
     private TargetCapabilities withOptions(TargetCapabilities probed) {

@@ -74,12 +74,16 @@ public final class SmapiMigrate {
         return cl;
     }
 
-    /** One line naming what went wrong; the stack trace only with --debug. */
+    /**
+     * One line naming what went wrong (the stack trace only with --debug), and with --json a
+     * {@code failed} document on standard output as well, unless the command already printed one.
+     */
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        Throwable shown = e instanceof UncheckedIOException u ? u.getCause() : e;
+        Throwable shown = e instanceof UncheckedIOException || e instanceof ReportedFailure ? e.getCause() : e;
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+        boolean json = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--json"));
         err.println("smapi-migrate: error: " + oneLine(shown));
         if (debug) {
             shown.printStackTrace(err);
@@ -87,6 +91,16 @@ public final class SmapiMigrate {
             err.println("smapi-migrate: this is a bug; run again with --debug and report the trace");
         }
         err.flush();
+        if (json && !(e instanceof ReportedFailure)) {
+            PrintWriter out = cl.getOut();
+            try {
+                out.println(CliJson.LINES.writeValueAsString(java.util.Map.of("event", "failed", "time",
+                        java.time.Instant.now().toString(), "error", oneLine(shown))));
+            } catch (IOException x) {
+                out.println("{\"event\":\"failed\"}");
+            }
+            out.flush();
+        }
         return 1;
     }
 
@@ -95,6 +109,6 @@ public final class SmapiMigrate {
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
-        return m.replace('\n', ' ');
+        return TerminalSafe.line(m.replace('\n', ' '));
     }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.smapimigrate.migrate.MigrationKeys;
+import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.migrate.MigrationProgress;
 import org.smapimigrate.migrate.TargetRecheck;
 import org.smapimigrate.verify.Manifest;
@@ -15,6 +15,7 @@ import org.smapimigrate.verify.ManifestFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,36 +48,27 @@ final class VerifyCommand implements Callable<Integer> {
                     + "e.g. a shell glob).")
     List<Path> manifests;
 
-    @Option(names = "--plugins", paramLabel = "ROOT",
-            description = "Plugin tree to use instead of the one recorded in the manifest.")
-    Path plugins;
+    @Mixin
+    PluginOptions plugins;
 
-    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "Time limit for one plugin call (default: 600).")
-    long pluginTimeout;
-
-    @Option(names = "--json", description = "Print the results as JSON on standard output.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary lines.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (pluginTimeout <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--plugin-timeout must be a positive number of seconds");
-        }
+        Duration limit = plugins.callLimit();
+        boolean json = output.json;
+        boolean quiet = output.quiet;
         PrintWriter err = spec.commandLine().getErr();
-        MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
+        MigrationProgress progress = CopyProgress.bars(!quiet && !json);
         List<TargetRecheck.Result> results = new ArrayList<>();
         boolean allMatch = true;
         for (Path m : manifests) {
             Manifest manifest = ManifestFile.read(m);
-            TargetRecheck.Result r = TargetRecheck.run(m, manifest, plugins, Duration.ofSeconds(pluginTimeout),
+            TargetRecheck.Result r = TargetRecheck.run(m, manifest, plugins.root, limit,
                     progress);
             results.add(r);
             allMatch &= r.matches();
@@ -85,14 +77,14 @@ final class VerifyCommand implements Callable<Integer> {
                         r.volumeKey(), manifest.source().vdiUuid(), m, r.comparison());
             } else if (!quiet) {
                 err.printf("verified volume %s (VDI %s): match%s%n", r.volumeKey(), manifest.source().vdiUuid(),
-                        MigrationKeys.COMPLETE.equals(r.state()) ? "" : " (but its keys say "
-                                + MigrationKeys.STATE + "=" + r.state() + ")");
+                        VolumeKeys.COMPLETE.equals(r.state()) ? "" : " (but its keys say "
+                                + VolumeKeys.STATE + "=" + r.state() + ")");
             }
             err.flush();
         }
         if (json) {
             PrintWriter out = spec.commandLine().getOut();
-            out.println(MigrateCommand.JSON.writeValueAsString(Map.of("all_match", allMatch, "results", results)));
+            out.println(CliJson.PRETTY.writeValueAsString(Map.of("all_match", allMatch, "results", results)));
             out.flush();
         }
         return allMatch ? 0 : 1;

@@ -17,12 +17,22 @@ public final class RunProgress {
     private record Current(String step, long bytes, long span, LongSupplier done) {
     }
 
-    RunProgress(long total) {
+    private final long before;
+
+    /** @param before bytes of the steps earlier runs finished: counted as done, but not in this run's rate */
+    RunProgress(long total, long before) {
         this.total = total;
+        this.before = before;
+        finished.set(before);
     }
 
     public long totalBytes() {
         return total;
+    }
+
+    /** Bytes earlier runs finished; a display's rate and ETA count only what this run adds to them. */
+    public long bytesBefore() {
+        return before;
     }
 
     /** Bytes of the finished steps plus the share of the current one. */

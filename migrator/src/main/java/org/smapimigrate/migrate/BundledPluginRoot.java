@@ -20,6 +20,11 @@ public final class BundledPluginRoot {
     private BundledPluginRoot() {
     }
 
+    /** True when {@code dir} holds an SR of the bundled plugin (its {@code sr.json} record). */
+    public static boolean srExists(Path dir) {
+        return Files.isRegularFile(dir.resolve("sr.json"));
+    }
+
     public static Path find() {
         String configured = System.getProperty(PROPERTY, System.getenv(ENV));
         if (configured != null && !configured.isBlank()) {

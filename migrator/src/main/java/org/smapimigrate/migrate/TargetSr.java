@@ -30,10 +30,19 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
      * (SR.attach answering SR_does_not_exist), then attached.
      */
     public static TargetSr bundled(PluginRoot root, Path dir) throws IOException {
+        return openBundled(root, dir).target();
+    }
+
+    /** A target SR and whether opening it created it (so that an abort can remove it again). */
+    public record Opened(TargetSr target, boolean created) {
+    }
+
+    /** {@link #bundled}, telling whether the SR was created. */
+    public static Opened openBundled(PluginRoot root, Path dir) throws IOException {
         VolumePlugin plugin = checked(root.volumePlugin(BundledPluginRoot.VOLUME_PLUGIN));
         Map<String, String> configuration = Map.of("path", dir.toAbsolutePath().normalize().toString());
         try {
-            return new TargetSr(root, plugin, configuration, plugin.srAttach(configuration));
+            return new Opened(new TargetSr(root, plugin, configuration, plugin.srAttach(configuration)), false);
         } catch (PluginCallException e) {
             if (!e.is("SR_does_not_exist")) {
                 throw e;
@@ -41,7 +50,7 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
         }
         Map<String, String> kept = plugin.srCreate(UUID.randomUUID().toString(), configuration,
                 "smapi-migrate target", "SMAPIv3 SR made by smapi-migrate");
-        return new TargetSr(root, plugin, Map.copyOf(kept), plugin.srAttach(kept));
+        return new Opened(new TargetSr(root, plugin, Map.copyOf(kept), plugin.srAttach(kept)), true);
     }
 
     /** Refuses a plugin xapi-storage-script would refuse: one whose required API version it does not speak. */

@@ -27,6 +27,7 @@ final class Layout {
     private final Map<String, SnapshotInfo> snapshots;
     private final Naming naming;
     private final String srUuid;
+    private final String sourceSr;
 
     Layout(Strategy strategy, SourceForest forest, Selection selection, TargetCapabilities caps,
            Map<String, SnapshotInfo> snapshots) {
@@ -37,7 +38,9 @@ final class Layout {
         this.snapshots = snapshots;
         this.srUuid = forest.inventory().uuid();
         this.naming = new Naming(srUuid);
-        this.steps = new StepList(srUuid, owner -> forest.get(owner).role().label());
+        // The source SR key: its uuid, or its path when it has none (a bare directory of images).
+        this.sourceSr = srUuid != null ? srUuid : forest.inventory().path();
+        this.steps = new StepList(sourceSr, owner -> forest.get(owner).role().label());
         if (strategy == Strategy.PRESERVE) {
             preserve();
         } else {
@@ -113,7 +116,7 @@ final class Layout {
 
     private void metadata(StepList.Made m) {
         VdiEntry owner = forest.get(m.owner());
-        Map<String, String> keys = new TreeMap<>(VolumeKeys.identity(srUuid, m.owner(), owner.role().label(),
+        Map<String, String> keys = new TreeMap<>(VolumeKeys.identity(sourceSr, m.owner(), owner.role().label(),
                 m.volume(), m.purpose()));
         keys.put(VolumeKeys.STATE, VolumeKeys.COMPLETE);
         keys.put(VolumeKeys.VDI_TYPE, "user");

@@ -72,8 +72,10 @@ public final class Planner {
         long virtual = chosen.volumeOf.keySet().stream().mapToLong(u -> forest.get(u).virtualSize()).sum();
         Totals totals = new Totals(inv.vdis().size(), selection.selected.size(), migrated,
                 selection.selected.size() - migrated, chosen.made.size(), chosen.carriers(), virtual, copy,
-                chosen.copyUpperBound(), verify, space, basis, tp.secondsFor(copy + verify),
-                figures(ideal, caps.canKeepTrees(), tp), figures(flat, caps.canCreate(), tp));
+                chosen.copyUpperBound(), verify, space, basis,
+                tp.secondsFor(copy + verify, PluginCalls.of(chosen.steps.steps())),
+                figures(ideal, caps.canKeepTrees(), tp), figures(flat, caps.canCreate(), tp),
+                PluginCalls.of(chosen.steps.steps()));
 
         List<SourceNode> nodes = nodes(forest, selection, chosen, req);
         List<Risk> risks = new RiskFinder(forest, selection, req, strategy, chosen, totals).risks();
@@ -96,7 +98,7 @@ public final class Planner {
         long copy = l.bytesToCopy();
         long sharing = l.strategy == Strategy.PRESERVE ? copy : l.spaceWithoutSharing();
         return new StrategyFigures(available, copy, l.copyUpperBound(), sharing, l.spaceWithoutSharing(),
-                l.made.size(), tp.secondsFor(copy + l.bytesToVerify()));
+                l.made.size(), tp.secondsFor(copy + l.bytesToVerify(), PluginCalls.of(l.steps.steps())));
     }
 
     /** Every image in tree order (roots by uuid, children by uuid), then any no root reaches. */

@@ -73,10 +73,11 @@ final class RiskFinder {
                     "Choose a volume plugin that creates volumes.");
         }
         if (!caps.canSetKeys()) {
-            add(Severity.WARNING, "target-cannot-set-keys", null,
-                    "The volume plugin has no Volume.set: xapi-storage-script treats that as a no-op, so the "
-                            + "snapshot flags and the keys that let a re-run recognise its volumes are lost.",
-                    "Use a plugin with Volume.set, or expect every VDI to appear as an ordinary disk after sr-scan.");
+            add(Severity.ERROR, "target-cannot-set-keys", null,
+                    "The volume plugin has no Volume.set: a run could not mark its volumes incomplete until "
+                            + "verified, nor find them again after an interruption, and the snapshot flags would be "
+                            + "lost (xapi-storage-script treats a missing Volume.set as a no-op).",
+                    "Use a plugin with Volume.set.");
         }
         if (selection.migratable.isEmpty()) {
             add(Severity.ERROR, "nothing-to-migrate", null, "No selected VDI can be migrated.",
@@ -126,9 +127,10 @@ final class RiskFinder {
             add(Severity.INFO, "target-space-unknown", null,
                     "The target's free space is not known; the plan needs about " + human(need) + ".",
                     "Check SR.stat free_space (or the filesystem) before running.");
-        } else if (need > free) {
+        } else if (need + SpaceMargin.of(need) > free) {
             add(Severity.ERROR, "target-space-insufficient", null,
-                    "The plan needs about " + human(need) + " on the target but it has " + human(free) + " free.",
+                    "The plan needs about " + human(need) + " on the target, plus a margin of "
+                            + human(SpaceMargin.of(need)) + ", but it has " + human(free) + " free.",
                     "Free space on the target, migrate fewer VDIs at a time (--vdi), or keep snapshot trees on a "
                             + "target whose snapshots share blocks (do not use --flatten).");
         } else if (need > free - free / 10) {
@@ -221,7 +223,9 @@ final class RiskFinder {
                 missingVdis.computeIfAbsent(vdi, k -> new ArrayList<>()).add(kind);
             }
         }
-        missingVdis.forEach((vdi, kinds) -> add(Severity.WARNING, "vdi-mid-operation", vdi,
+        // A user VDI a whole-SR plan leaves out is an error: the run would "succeed" without it.
+        Severity missing = req.selection().all() ? Severity.ERROR : Severity.WARNING;
+        missingVdis.forEach((vdi, kinds) -> add(missing, "vdi-mid-operation", vdi,
                 "VDI " + vdi + " is named by leftovers (" + String.join(", ", kinds) + ") but is not a VDI on disk "
                         + "now, so this plan does not migrate it.",
                 SM_RECOVERS));
@@ -247,7 +251,14 @@ final class RiskFinder {
                     || code.equals("hidden-leaf")) {
                 continue; // reported above, with what to do
             }
-            if (code.startsWith("interrupted-")) {
+            if (code.equals("block-cut-short") && migratedChainPaths.contains(p.path())) {
+                // Reading on would present lost data as zeros: a disk that differs from what the
+                // VM wrote, which only the admin can accept.
+                add(Severity.ERROR, code, p.path(), p.path() + " was cut short: " + p.message()
+                                + ". Migrated as it is, those bytes arrive as zeros, not as what the VM wrote.",
+                        "Restore the image from a backup or copy it again from the host; or accept the zeros with "
+                                + "--force " + code + ".");
+            } else if (code.startsWith("interrupted-")) {
                 add(Severity.WARNING, code, p.path(), p.message(), SM_RECOVERS);
             } else if (p.severity() == Severity.WARNING && migratedChainPaths.contains(p.path())) {
                 add(Severity.WARNING, "chain-warning", p.path(), code + ": " + p.message(),

@@ -15,12 +15,14 @@ package org.smapimigrate.plan;
  * @param bytesToVerify          allocated bytes the verify steps read (on each side)
  * @param targetSpaceNeeded      space the chosen strategy needs on this target
  * @param targetSpaceBasis       how {@code targetSpaceNeeded} was worked out
- * @param estimatedSeconds       copy plus verify at the plan's throughput
+ * @param estimatedSeconds       copy plus verify at the plan's throughput, plus the plugin calls
+ *                               at their measured cost
  * @param preserve               figures for keeping the trees
  * @param flatten                figures for flattening every VDI
+ * @param pluginCalls            plugin executables the steps start ({@link PluginCalls})
  */
 public record Totals(int vdisInSr, int vdisSelected, int vdisMigrated, int vdisSkipped, int volumes, int carriers,
                      long virtualBytes, long bytesToCopy, boolean bytesToCopyUpperBound, long bytesToVerify,
                      long targetSpaceNeeded, String targetSpaceBasis, long estimatedSeconds,
-                     StrategyFigures preserve, StrategyFigures flatten) {
+                     StrategyFigures preserve, StrategyFigures flatten, int pluginCalls) {
 }

@@ -20,11 +20,10 @@ import java.util.TreeMap;
  * VDI still attached in the same pool. The source uuid is kept in our own
  * {@value #SOURCE_SNAPSHOT_OF} instead.
  *
- * <p>Our own keys are those of {@code org.smapimigrate.migrate.MigrationKeys} (same names, so a
- * single-VDI migration and a planned one recognise each other's volumes): the source SR, VDI and
- * role, and a state that is {@value #INCOMPLETE} from creation until the volume is verified. A
- * plan adds the step that made the volume, its purpose and, for snapshots, the source uuid it is a
- * snapshot of.
+ * <p>Our own keys, defined here only (a single-VDI migration is a plan too): the source SR, VDI
+ * and role, and a state that is {@value #INCOMPLETE} from creation until the volume is verified,
+ * the plan and the step that made the volume, its purpose and, for snapshots, the source uuid it
+ * is a snapshot of.
  */
 public final class VolumeKeys {
     public static final String VDI_TYPE = "vdi-type";

@@ -78,11 +78,11 @@ class BlockDeviceTargetTest {
         volumeDir = tmp.resolve("sr");
         TargetSr target = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), volumeDir);
         RawFilesRepository repo = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        MigrationResult r = new VdiMigration(target, MigrationProgress.NONE, "test")
-                .migrate(repo, repo.inventory(), RAW_VDI, VdiMigration.Existing.REFUSE, tmp.resolve("m"));
+        EngineRun r = EngineRun.migrate(root, Duration.ofSeconds(60), volumeDir, repo, RAW_VDI, tmp.resolve("state"));
 
-        assertTrue(r.implementation().startsWith("BlockDevice /dev/loop"), r.implementation());
-        assertEquals("match", r.verification());
+        assertTrue(r.manifest().target().implementation().startsWith("BlockDevice /dev/loop"),
+                r.manifest().target().implementation());
+        assertTrue(r.manifest().verification().matches());
         Volume v = target.plugin().volumeStat(target.sr(), r.volumeKey());
         Path file = Path.of(java.net.URI.create(v.uri().get(0)).getPath());
         assertEquals(MigrationFixtures.expectedSha256(RAW_VDI), MigrationFixtures.sha256(file));

@@ -12,9 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.plugin.PluginRoot;
 
-/** Ctrl-C in the middle of a migration: the datapath is released and the new volume destroyed. */
+/**
+ * Ctrl-C in the middle of a single-VDI migration: the datapath is released, the volume stays
+ * marked incomplete for the re-run, and one line says what was interrupted and how to resume.
+ */
 class InterruptedMigrationTest {
     @TempDir
     Path tmp;
@@ -28,7 +32,7 @@ class InterruptedMigrationTest {
     }
 
     @Test
-    void sigintMidMigrationLeavesNoVolumeAndReleasesTheDatapath() throws Exception {
+    void sigintMidMigrationReleasesTheDatapathAndSaysHowToResume() throws Exception {
         Path log = tmp.resolve("calls.log");
         sleeperPid = tmp.resolve("sleeper.pid");
         Path root = MigrationFixtures.fakeDatapathTree(tmp, log,
@@ -38,7 +42,7 @@ class InterruptedMigrationTest {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smapimigrate.cli.SmapiMigrate", "migrate",
                 "--sr", MigrationFixtures.corpusSrDir().toString(), "--vdi", RAW_VDI, "--target-sr", sr.toString(),
-                "--plugins", root.toString(), "--manifest-dir", tmp.toString(), "-q")
+                "--plugins", root.toString(), "--state-dir", tmp.resolve("state").toString(), "-q")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
         try {
             for (int i = 0; i < 600 && !(Files.exists(sleeperPid) && Files.size(sleeperPid) > 0); i++) {
@@ -52,11 +56,16 @@ class InterruptedMigrationTest {
             p.destroyForcibly();
         }
         String out = Files.readString(tmp.resolve("out.txt"));
-        assertTrue(out.contains("interrupted: destroyed the new volume"), out);
+        List<String> lines = out.lines().filter(l -> l.contains("interrupted")).toList();
+        assertEquals(1, lines.size(), out);
+        assertTrue(lines.get(0).contains("during step copy:" + RAW_VDI), out);
+        assertTrue(lines.get(0).contains("To resume: smapi-migrate migrate --plan " + tmp.resolve("state")), out);
         List<String> calls = Files.readAllLines(log);
         assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
                 "Datapath.detach", "Datapath.close"), calls);
         TargetSr target = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), sr);
-        assertEquals(List.of(), target.plugin().srLs(target.sr()));
+        for (var v : target.plugin().srLs(target.sr())) {
+            assertEquals(VolumeKeys.INCOMPLETE, v.keys().get(VolumeKeys.STATE), "nothing looks complete");
+        }
     }
 }

@@ -14,14 +14,17 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 
 /**
- * Broken plugins: every failure must give one clear error, release the datapath, leave no volume
- * that looks complete, and leave the source as it was.
+ * Broken plugins, through the one engine: every failure must give one clear error, release the
+ * datapath, leave no volume that looks complete (a volume left for the re-run stays marked
+ * incomplete; one that ran out of space is destroyed), write no manifest, and leave the source as
+ * it was.
  */
 class MigrationFailureTest {
     @TempDir
@@ -39,15 +42,18 @@ class MigrationFailureTest {
 
     private MigrationException failWith(Duration limit, String... overrides) throws Exception {
         Path rootDir = MigrationFixtures.fakeDatapathTree(tmp, log, overrides);
-        TargetSr target = TargetSr.bundled(new PluginRoot(rootDir, limit), tmp.resolve("sr"));
         RawFilesRepository repo = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        MigrationException e = assertThrows(MigrationException.class, () -> new VdiMigration(target,
-                MigrationProgress.NONE, "test").migrate(repo, repo.inventory(), RAW_VDI, VdiMigration.Existing.REFUSE,
-                tmp.resolve("manifests")));
+        MigrationException e = assertThrows(MigrationException.class, () -> EngineRun.migrate(rootDir, limit,
+                tmp.resolve("sr"), repo, RAW_VDI, tmp.resolve("state")));
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        assertEquals(List.of(), target.plugin().srLs(target.sr()), "the half-made volume was destroyed");
+        TargetSr target = TargetSr.bundled(new PluginRoot(rootDir, limit), tmp.resolve("sr"));
+        for (Volume v : target.plugin().srLs(target.sr())) {
+            assertEquals(VolumeKeys.INCOMPLETE, v.keys().get(VolumeKeys.STATE), "nothing looks complete");
+        }
         assertEquals(sourceSha, MigrationFixtures.sha256(source), "the source is untouched");
-        assertTrue(!Files.exists(tmp.resolve("manifests").resolve(RAW_VDI + ".manifest.json")), "no manifest");
+        try (var files = Files.walk(tmp.resolve("state"))) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".manifest.json")), "no manifest");
+        }
         return e;
     }
 
@@ -95,10 +101,13 @@ class MigrationFailureTest {
     }
 
     @Test
-    void writeFailingMidCopyReleasesTheDatapath() throws Exception {
-        // /dev/full accepts the open and fails every write with ENOSPC, as a dying backend would.
+    void writeFailingWithEnospcDestroysTheVolumeAfterReleasingTheDatapath() throws Exception {
+        // /dev/full accepts the open and fails every write with ENOSPC, as a full target would.
         MigrationException e = failWith(Duration.ofSeconds(60), "Datapath.attach=" + fileAt("/dev/full"));
-        assertTrue(e.getMessage().contains("/dev/full") || e.getMessage().contains("space"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("out of space on "), e.getMessage());
+        assertTrue(e.getMessage().contains("was destroyed"), e.getMessage());
+        TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
+        assertEquals(List.of(), target.plugin().srLs(target.sr()), "the half-written volume is gone");
         assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
                 "Datapath.detach", "Datapath.close"), calls());
     }
@@ -121,7 +130,7 @@ class MigrationFailureTest {
     }
 
     @Test
-    void volumeThatCannotBeDestroyedIsLeftMarkedIncompleteAndALaterRunCleansUp() throws Exception {
+    void volumeThatCannotBeDestroyedIsLeftMarkedIncompleteAndTheNextRunFinishesIt() throws Exception {
         Path root = tmp.resolve("broken-destroy");
         Path vol = root.resolve("volume").resolve(BundledPluginRoot.VOLUME_PLUGIN);
         MigrationFixtures.copyPlugin(
@@ -135,27 +144,23 @@ class MigrationFailureTest {
         }
         MigrationFixtures.script(dp.resolve("Datapath.attach"), "cat >/dev/null; " + fileAt("/dev/full"));
 
-        TargetSr broken = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), tmp.resolve("sr"));
         RawFilesRepository repo = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        MigrationException e = assertThrows(MigrationException.class, () -> new VdiMigration(broken,
-                MigrationProgress.NONE, "test").migrate(repo, repo.inventory(), RAW_VDI, VdiMigration.Existing.REFUSE,
-                tmp.resolve("m")));
-        assertTrue(e.getMessage().contains(MigrationKeys.STATE + "=" + MigrationKeys.INCOMPLETE), e.getMessage());
+        MigrationException e = assertThrows(MigrationException.class, () -> EngineRun.migrate(root,
+                Duration.ofSeconds(60), tmp.resolve("sr"), repo, RAW_VDI, tmp.resolve("state")));
+        assertTrue(e.getMessage().contains(VolumeKeys.STATE + "=" + VolumeKeys.INCOMPLETE), e.getMessage());
+        TargetSr broken = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), tmp.resolve("sr"));
         List<Volume> left = broken.plugin().srLs(broken.sr());
         assertEquals(1, left.size());
-        assertEquals(MigrationKeys.INCOMPLETE, left.get(0).keys().get(MigrationKeys.STATE));
+        assertEquals(VolumeKeys.INCOMPLETE, left.get(0).keys().get(VolumeKeys.STATE));
 
-        // With working plugins, the next run removes the leftover and migrates.
+        // With working plugins, the same request resumes from its journal and finishes the volume.
+        EngineRun r = EngineRun.migrate(tmp.resolve("sr"), repo, RAW_VDI, tmp.resolve("state"));
         TargetSr good = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
-        MigrationResult r = new VdiMigration(good, MigrationProgress.NONE, "test").migrate(repo, repo.inventory(),
-                RAW_VDI, VdiMigration.Existing.REFUSE, tmp.resolve("m"));
-        assertEquals("migrated", r.status());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains(left.get(0).key())), r.notes().toString());
         List<Volume> now = good.plugin().srLs(good.sr());
         assertEquals(1, now.size());
-        assertEquals(MigrationKeys.COMPLETE, now.get(0).keys().get(MigrationKeys.STATE));
-        assertEquals(MigrationFixtures.expectedSha256(RAW_VDI),
-                VdiMigrationTest.sha256ThroughDatapath(good, r.volumeKey()));
+        assertEquals(left.get(0).key(), now.get(0).key(), "the volume was finished, not duplicated");
+        assertEquals(VolumeKeys.COMPLETE, now.get(0).keys().get(VolumeKeys.STATE));
+        assertEquals(MigrationFixtures.expectedSha256(RAW_VDI), VdiRunTest.sha256ThroughDatapath(good, r.volumeKey()));
     }
 
     private static String fileAt(String path) {

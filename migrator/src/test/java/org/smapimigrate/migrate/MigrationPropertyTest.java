@@ -30,12 +30,11 @@ class MigrationPropertyTest {
             writeRandomSparse(raw, diskSize, new Random(seed));
             String want = MigrationFixtures.sha256(raw);
             RawFilesRepository source = new RawFilesRepository(raw.getParent(), null);
+            EngineRun r = EngineRun.migrate(dir.resolve("v3"), source, vdi, dir.resolve("state"));
             TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), dir.resolve("v3"));
-            MigrationResult r = new VdiMigration(target, MigrationProgress.NONE, "test")
-                    .migrate(source, source.inventory(), vdi, VdiMigration.Existing.REFUSE, dir.resolve("m"));
             Volume v = target.plugin().volumeStat(target.sr(), r.volumeKey());
             assertEquals(diskSize, v.virtualSize());
-            assertEquals(want, VdiMigrationTest.sha256ThroughDatapath(target, r.volumeKey()));
+            assertEquals(want, VdiRunTest.sha256ThroughDatapath(target, r.volumeKey()));
             assertEquals(want, MigrationFixtures.sha256(raw), "source untouched");
         } finally {
             deleteTree(dir);

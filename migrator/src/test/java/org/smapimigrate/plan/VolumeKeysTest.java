@@ -4,22 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.smapimigrate.migrate.MigrationKeys;
 
-/** A planned migration and a single-VDI one must recognise each other's volumes. */
+/** Every volume a plan makes is marked incomplete from the start and complete only by its last step. */
 class VolumeKeysTest {
-
-    @Test
-    void ourKeysAreTheMigrationKeys() {
-        assertEquals(MigrationKeys.SOURCE_SR, VolumeKeys.SOURCE_SR);
-        assertEquals(MigrationKeys.SOURCE_VDI, VolumeKeys.SOURCE_VDI);
-        assertEquals(MigrationKeys.SOURCE_ROLE, VolumeKeys.SOURCE_ROLE);
-        assertEquals(MigrationKeys.STATE, VolumeKeys.STATE);
-        assertEquals(MigrationKeys.INCOMPLETE, VolumeKeys.INCOMPLETE);
-        assertEquals(MigrationKeys.COMPLETE, VolumeKeys.COMPLETE);
-        assertEquals(MigrationKeys.DIGEST, VolumeKeys.DIGEST);
-        assertEquals(MigrationKeys.VDI_TYPE, VolumeKeys.VDI_TYPE);
-    }
 
     @Test
     void volumesStartIncompleteAndEndComplete() throws Exception {

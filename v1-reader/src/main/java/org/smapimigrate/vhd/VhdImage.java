@@ -522,6 +522,7 @@ public final class VhdImage implements Closeable {
             int k = 0;
             int cutShort = 0;
             int firstCut = -1;
+            long missing = 0;
             for (int i = 0; i < n; i++) {
                 if (!bat.isAllocated(i)) {
                     continue;
@@ -534,6 +535,7 @@ public final class VhdImage implements Closeable {
                 }
                 if (off + bmBytes + header.blockSize() > dataEnd) {
                     cutShort++;
+                    missing += off + bmBytes + header.blockSize() - dataEnd;
                     if (firstCut < 0) {
                         firstCut = i;
                     }
@@ -542,7 +544,8 @@ public final class VhdImage implements Closeable {
             }
             if (cutShort > 0) {
                 warn("block-cut-short", bat.sector(firstCut) << VhdFormat.SECTOR_SHIFT, cutShort + " block(s), first"
-                        + " block " + firstCut + ", end past the image data; the missing part reads as zeros, as"
+                        + " block " + firstCut + ", end past the image data; the missing " + missing + " bytes read as"
+                        + " zeros, as"
                         + " libvhd does for blocks written sparsely by 'vhd-util coalesce -s'");
             }
             Arrays.sort(keys);

@@ -1,4 +1,4 @@
-package org.smapimigrate.cli;
+package org.smapimigrate.migrate;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -19,26 +19,34 @@ import org.smapimigrate.plugin.VolumePlugin;
  * plugins it would take SR.attach and SR.stat, which planning does not do, so it is unknown unless
  * given. zfs-vol clones only from snapshots (section 3), so a plugin of that name is planned so.
  */
-final class PluginQueryProbe implements TargetProbe {
+public final class PluginQueryProbe implements TargetProbe {
     /** The methods a plan can use, looked up case-insensitively as xapi-storage-script does. */
-    static final List<String> METHODS = List.of("Volume.create", "Volume.snapshot", "Volume.clone", "Volume.resize",
+    public static final List<String> METHODS = List.of("Volume.create", "Volume.snapshot", "Volume.clone", "Volume.resize",
             "Volume.set", "Volume.set_name", "Volume.set_description", "Volume.destroy", "Volume.stat", "SR.stat");
 
     private final PluginRoot root;
     private final String name;
     private final Path srDirectory;
+    private double callSeconds;
 
     /** @param srDirectory the bundled SR's directory, for its filesystem's free space; else null */
-    PluginQueryProbe(PluginRoot root, String name, Path srDirectory) {
+    public PluginQueryProbe(PluginRoot root, String name, Path srDirectory) {
         this.root = root;
         this.name = name;
         this.srDirectory = srDirectory;
     }
 
+    /** What the Plugin.Query call of the last probe took: the cost of one plugin call here, for the estimate. */
+    public double callSeconds() {
+        return callSeconds;
+    }
+
     @Override
     public TargetCapabilities probe() throws IOException {
         VolumePlugin plugin = root.volumePlugin(name);
+        long t0 = System.nanoTime();
         QueryResult q = plugin.query();
+        callSeconds = (System.nanoTime() - t0) / 1e9;
         List<String> methods = new ArrayList<>();
         for (String m : METHODS) {
             if (plugin.has(m)) {

@@ -1,7 +1,7 @@
 package org.smapimigrate.migrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.smapimigrate.migrate.MigrationFixtures.RAW_VDI;
@@ -10,26 +10,24 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smapimigrate.datapath.VolumeAttachment;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.execute.RunRefused;
+import org.smapimigrate.plan.PlanInputException;
+import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.verify.Manifest;
-import org.smapimigrate.verify.ManifestFile;
 
-class VdiMigrationTest {
+/** A single VDI through the one engine (planned on the fly, journaled, verified), called from code. */
+class VdiRunTest {
     @TempDir
     Path tmp;
-
-    private MigrationResult migrate(TargetSr target, RawFilesRepository source, String vdi,
-                                    VdiMigration.Existing existing) throws IOException {
-        return new VdiMigration(target, MigrationProgress.NONE, "test")
-                .migrate(source, source.inventory(), vdi, existing, tmp.resolve("manifests"));
-    }
 
     /** Reads the volume back through its datapath, as a host would, and hashes it plainly. */
     static String sha256ThroughDatapath(TargetSr target, String key) throws Exception {
@@ -40,54 +38,56 @@ class VdiMigrationTest {
         }
     }
 
+    private static RawFilesRepository corpusRaw() throws IOException {
+        return new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
+    }
+
     @Test
     void corpusRawVdiArrivesByteExactAndIsListedWithItsKeys() throws Exception {
         Path src = MigrationFixtures.corpusSrDir().resolve(RAW_VDI + ".raw");
         String before = MigrationFixtures.sha256(src);
-        RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
+
+        EngineRun r = EngineRun.migrate(tmp.resolve("target-sr"), corpusRaw(), RAW_VDI, tmp.resolve("state"));
+
         TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("target-sr"));
-
-        MigrationResult r = migrate(target, source, RAW_VDI, VdiMigration.Existing.REFUSE);
-
-        assertEquals("migrated", r.status());
-        assertEquals("match", r.verification());
         assertEquals(MigrationFixtures.expectedSha256(RAW_VDI), sha256ThroughDatapath(target, r.volumeKey()));
         assertEquals(before, MigrationFixtures.sha256(src), "the source is untouched");
         List<Volume> listed = target.plugin().srLs(target.sr());
         assertEquals(1, listed.size());
         Volume v = listed.get(0);
-        assertEquals(RAW_VDI, v.name());
-        assertEquals(RAW_VDI, v.keys().get(MigrationKeys.SOURCE_VDI));
-        assertEquals(MigrationFixtures.CORPUS_SR, v.keys().get(MigrationKeys.SOURCE_SR));
-        assertEquals("raw", v.keys().get(MigrationKeys.SOURCE_ROLE));
-        assertEquals(MigrationKeys.COMPLETE, v.keys().get(MigrationKeys.STATE));
-        assertEquals(r.digest(), v.keys().get(MigrationKeys.DIGEST));
+        assertEquals(RAW_VDI, v.keys().get(VolumeKeys.SOURCE_VDI));
+        assertEquals(MigrationFixtures.CORPUS_SR, v.keys().get(VolumeKeys.SOURCE_SR));
+        assertEquals("raw", v.keys().get(VolumeKeys.SOURCE_ROLE));
+        assertEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE));
+        assertEquals(r.summary().planId(), v.keys().get(VolumeKeys.PLAN));
 
-        Manifest m = ManifestFile.read(Path.of(r.manifest()));
+        Manifest m = r.manifest();
         assertEquals(RAW_VDI, m.source().vdiUuid());
         assertEquals(r.volumeKey(), m.target().volumeKey());
+        assertEquals(m.digest().whole(), v.keys().get(VolumeKeys.DIGEST));
         assertEquals(8388608L, m.digest().size());
         assertTrue(m.verification().matches());
-        assertTrue(Files.list(tmp.resolve("target-sr")).noneMatch(p -> p.toString().endsWith(".datapath")),
-                "the datapath was released");
+        assertTrue(Path.of(r.summary().manifests().get(0)).startsWith(tmp.resolve("state")),
+                "manifests go into the state directory");
+        try (var files = Files.list(tmp.resolve("target-sr"))) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".datapath")), "the datapath was released");
+        }
     }
 
     @Test
-    void aSecondRunRefusesSkipsOrReplaces() throws Exception {
-        RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
-        MigrationResult first = migrate(target, source, RAW_VDI, VdiMigration.Existing.REFUSE);
-        // The SR is found again (not created twice) by a new TargetSr on the same directory.
-        TargetSr again = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
+    void theSameRequestAgainChangesNothingAndAnotherRunOfTheVdiIsRefused() throws Exception {
+        EngineRun first = EngineRun.migrate(tmp.resolve("sr"), corpusRaw(), RAW_VDI, tmp.resolve("state"));
+        EngineRun again = EngineRun.migrate(tmp.resolve("sr"), corpusRaw(), RAW_VDI, tmp.resolve("state"));
+        assertEquals(first.summary().planId(), again.summary().planId(), "the state directory's plan is found again");
+        assertEquals(0, again.summary().stepsRun(), "a finished plan only rechecks");
+        assertEquals(first.volumeKey(), again.volumeKey());
+
+        // A separate plan for the same VDI (another state directory) would make a second copy.
         MigrationException e = assertThrows(MigrationException.class,
-                () -> migrate(again, source, RAW_VDI, VdiMigration.Existing.REFUSE));
-        assertTrue(e.getMessage().contains(first.volumeKey()), e.getMessage());
-        MigrationResult skipped = migrate(again, source, RAW_VDI, VdiMigration.Existing.SKIP);
-        assertEquals("already-migrated", skipped.status());
-        assertEquals(first.volumeKey(), skipped.volumeKey());
-        MigrationResult replaced = migrate(again, source, RAW_VDI, VdiMigration.Existing.REPLACE);
-        assertNotEquals(first.volumeKey(), replaced.volumeKey());
-        assertEquals(1, again.plugin().srLs(again.sr()).size());
+                () -> EngineRun.migrate(tmp.resolve("sr"), corpusRaw(), RAW_VDI, tmp.resolve("other-state")));
+        assertTrue(e.getMessage().contains("already migrated"), e.getMessage());
+        TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
+        assertEquals(1, target.plugin().srLs(target.sr()).size());
     }
 
     @Test
@@ -104,30 +104,27 @@ class VdiMigrationTest {
             f.write(new byte[] {1, 2, 3});
         }
         RawFilesRepository source = new RawFilesRepository(srcDir, null);
+        EngineRun r = EngineRun.migrate(tmp.resolve("sr"), source, vdi, tmp.resolve("state"));
         TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
-        MigrationResult r = migrate(target, source, vdi, VdiMigration.Existing.REFUSE);
         assertEquals(MigrationFixtures.sha256(raw), sha256ThroughDatapath(target, r.volumeKey()));
         Volume v = target.plugin().volumeStat(target.sr(), r.volumeKey());
         assertTrue(v.physicalUtilisation() <= 16L << 20,
                 "a 256 MiB disk with two small writes must stay sparse: " + v.physicalUtilisation());
-        assertEquals(srcDir.toString(), v.keys().get(MigrationKeys.SOURCE_SR), "no SR uuid: the path identifies it");
+        assertEquals(srcDir.toString(), v.keys().get(VolumeKeys.SOURCE_SR), "no SR uuid: the path identifies it");
     }
 
     @Test
-    void pluginWithoutVolumeSetStillMigratesAndSaysWhatItCannotRecord() throws Exception {
+    void pluginWithoutVolumeSetIsRefusedBeforeTheSrIsCreated() throws Exception {
         Path root = tmp.resolve("plugins");
         MigrationFixtures.copyPlugin(MigrationFixtures.bundledRootPath().resolve("volume"), root.resolve("volume"));
         MigrationFixtures.copyPlugin(MigrationFixtures.bundledRootPath().resolve("datapath"), root.resolve("datapath"));
         Path vol = root.resolve("volume").resolve(BundledPluginRoot.VOLUME_PLUGIN);
         Files.delete(vol.resolve("Volume.set"));
         Files.delete(vol.resolve("Volume.unset"));
-        TargetSr target = TargetSr.bundled(new PluginRoot(root, java.time.Duration.ofSeconds(60)), tmp.resolve("sr"));
-        RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        MigrationResult r = migrate(target, source, RAW_VDI, VdiMigration.Existing.REFUSE);
-        assertEquals("migrated", r.status());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("no Volume.set")), r.notes().toString());
-        assertEquals(Map.of(), target.plugin().volumeStat(target.sr(), r.volumeKey()).keys());
-        assertEquals(MigrationFixtures.expectedSha256(RAW_VDI), sha256ThroughDatapath(target, r.volumeKey()));
+        RunRefused e = assertThrows(RunRefused.class, () -> EngineRun.migrate(root, Duration.ofSeconds(60),
+                tmp.resolve("sr"), corpusRaw(), RAW_VDI, tmp.resolve("state")));
+        assertTrue(e.getMessage().contains("target-cannot-set-keys"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("sr")), "no SR was created");
     }
 
     @Test
@@ -139,18 +136,17 @@ class VdiMigrationTest {
                 + "\"required_api_version\":\"9.0\",\"features\":[],\"configuration\":{},"
                 + "\"required_cluster_stack\":[]}'");
         IOException e = assertThrows(IOException.class, () -> TargetSr.attach(
-                new PluginRoot(root, java.time.Duration.ofSeconds(60)), "org.test.future", Map.of()));
+                new PluginRoot(root, Duration.ofSeconds(60)), "org.test.future", Map.of()));
         assertTrue(e.getMessage().contains("9.0"), e.getMessage());
     }
 
     @Test
-    void unknownVdiIsAClearError() throws Exception {
-        RawFilesRepository source = new RawFilesRepository(MigrationFixtures.corpusSrDir(), MigrationFixtures.CORPUS_SR);
-        TargetSr target = TargetSr.bundled(MigrationFixtures.bundledRoot(), tmp.resolve("sr"));
-        MigrationException e = assertThrows(MigrationException.class,
-                () -> migrate(target, source, "00000000-0000-0000-0000-000000000000", VdiMigration.Existing.REFUSE));
-        assertTrue(e.getMessage().contains("no VDI"), e.getMessage());
-        assertEquals(List.of(), target.plugin().srLs(target.sr()));
+    void unknownVdiIsAClearErrorAndNothingIsCreated() throws Exception {
+        PlanInputException e = assertThrows(PlanInputException.class, () -> EngineRun.migrate(tmp.resolve("sr"),
+                corpusRaw(), "00000000-0000-0000-0000-000000000000", tmp.resolve("state")));
+        assertTrue(e.getMessage().contains("has no VDI"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("sr")), "no SR was created");
+        assertFalse(Files.exists(tmp.resolve("state")), "no plan was written");
     }
 
     @Test

@@ -1,0 +1,28 @@
+package org.smapimigrate.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plan.PlanJson;
+
+/** Reads a plan file for a command, turning every way it can be wrong into one line naming the file. */
+final class PlanFiles {
+    private PlanFiles() {
+    }
+
+    static Plan read(Path file) {
+        try {
+            return PlanJson.read(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new UserError(file + ": not a plan smapi-migrate can run: " + TerminalSafe.line(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
+                    + "; make it again with 'smapi-migrate plan -o " + file + "'");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot be read: " + TerminalSafe.line(e.getMessage()));
+        }
+    }
+}
