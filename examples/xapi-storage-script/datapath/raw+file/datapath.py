@@ -16,6 +16,7 @@ Standard library only; same calling convention and error JSON as the volume plug
 """
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -79,11 +80,30 @@ def state_of(uri):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(spath)
         else:
-            with open(spath + ".tmp", "w") as f:
-                json.dump(box[0], f)
-            os.replace(spath + ".tmp", spath)
+            write_state(spath, box[0])
     finally:
         os.close(fd)
+
+
+def write_state(spath, state):
+    """Replaces the state file atomically; on a full filesystem, overwrites it in place instead.
+
+    Releasing a volume must work when its SR is full (that is when a copy into it fails), and a
+    state that shrinks fits in the blocks the file already has. No *.tmp is left either way.
+    """
+    text = json.dumps(state)
+    try:
+        with open(spath + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(spath + ".tmp", spath)
+    except OSError as e:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(spath + ".tmp")
+        if e.errno != errno.ENOSPC or not os.path.exists(spath):
+            raise
+        with open(spath, "r+") as f:
+            f.write(text)
+            f.truncate()
 
 
 def order_error(what):

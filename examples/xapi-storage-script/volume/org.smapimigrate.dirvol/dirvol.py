@@ -285,6 +285,9 @@ def sr_destroy(args):
         if left:
             raise PluginError("SR_BACKEND_FAILURE_1", ["SR not empty", "%d volumes left" % len(left)])
         os.unlink(os.path.join(sr_dir, SR_META))
+        # The lock file is ours too: a destroyed SR leaves its directory as SR.create found it.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(sr_dir, ".lock"))
     return None
 
 

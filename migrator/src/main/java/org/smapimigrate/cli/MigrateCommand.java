@@ -67,9 +67,9 @@ import picocli.CommandLine.Spec;
             "once until the SR has that much free. --abort destroys everything the plan",
             "made (and the bundled SR if a run of it created it): the target is as it was.",
             "",
-            "--dry-run prints what 'plan' prints and changes nothing. --json prints one",
-            "event per line (start, step-start, progress, step-done, done or failed), a",
-            "failed event also for a refusal.",
+            "--dry-run prints what 'plan' prints, exits as 'plan' does, and changes",
+            "nothing. --json prints one event per line (start, step-start, progress,",
+            "step-done, done or failed), a failed event also for a refusal.",
             "",
             "Target: --target-sr DIR uses the SMAPIv3 SR bundled with smapi-migrate",
             "(examples/xapi-storage-script: volume plugin org.smapimigrate.dirvol, sparse raw",
@@ -142,8 +142,11 @@ final class MigrateCommand implements Callable<Integer> {
             }
             return runPlanFile(plan, PlanFiles.read(plan), source.sr);
         }
-        if (source.sr == null || vdis == null || vdis.isEmpty()) {
+        if (source.sr == null || ((vdis == null || vdis.isEmpty()) && !dryRun)) {
             throw usage("name what to migrate: --plan FILE, or --sr SR with --vdi UUID and a target");
+        }
+        if (vdis == null) {
+            vdis = List.of(); // --dry-run of the whole SR
         }
         TargetChoice choice = target.choice();
         Duration limit = target.plugins.callLimit();
@@ -246,7 +249,7 @@ final class MigrateCommand implements Callable<Integer> {
             PlanCommand.summary(p, out);
         }
         out.flush();
-        return 0;
+        return PlanCommand.exitFor(p, spec.commandLine().getErr());
     }
 
     private void print(String s) {

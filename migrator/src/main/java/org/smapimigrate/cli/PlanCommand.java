@@ -161,20 +161,23 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        List<String> errors = errorCodes(plan);
-        if (!errors.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("smapi-migrate: error: the plan holds error-level risks (" + String.join(", ", errors)
-                    + "): 'migrate --plan' refuses it unless --force " + String.join(",", errors) + " accepts them");
-            err.flush();
-            return 1;
-        }
-        return 0;
+        return exitFor(plan, spec.commandLine().getErr());
     }
 
-    /** The distinct codes of the plan's error-level risks, in the plan's order. */
-    static List<String> errorCodes(Plan plan) {
-        return plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code).distinct().toList();
+    /**
+     * 0 for a plan without error-level risks; else 1, after one line naming them and the --force
+     * that would accept them (also what 'migrate --dry-run' answers).
+     */
+    static int exitFor(Plan plan, PrintWriter err) {
+        List<String> errors = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
+                .distinct().toList();
+        if (errors.isEmpty()) {
+            return 0;
+        }
+        err.println("smapi-migrate: error: the plan holds error-level risks (" + String.join(", ", errors)
+                + "): 'migrate --plan' refuses it unless --force " + String.join(",", errors) + " accepts them");
+        err.flush();
+        return 1;
     }
 
     /** A saved inventory names its SR as 'scan --json' does: LVM PVs joined with spaces (LvhdScan). */

@@ -132,8 +132,9 @@ public final class PlanExecutor {
             String planSha = sha256(planFile);
             state = JournalState.read(journal.entries(), plan, planSha, journal.path(), planFile);
             boolean finished = state.finished(plan);
+            // Always, even for a finished plan: one with nothing to do must not look like success.
+            RunGate.risks(plan, options.acceptedRisks());
             if (!finished) {
-                RunGate.risks(plan, options.acceptedRisks());
                 checkSource(source.inventory());
                 if (plan.targetSr().bundledSr() != null) {
                     RunGate.spaceBeforeCreate(Path.of(plan.targetSr().bundledSr()), stillNeeded(),
@@ -248,6 +249,8 @@ public final class PlanExecutor {
             what = "no volume was left half-written";
         } else {
             try {
+                // The copy's attachment was closed, but releasing can fail on a full SR: again, to be sure.
+                StaleAttachment.release(target.root(), target.plugin().volumeStat(target.sr(), key), domain);
                 target.plugin().volumeDestroy(target.sr(), key);
                 List<String> undo = new ArrayList<>();
                 for (Step t : plan.steps()) {

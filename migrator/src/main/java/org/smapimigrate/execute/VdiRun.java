@@ -27,12 +27,12 @@ public final class VdiRun {
     private VdiRun() {
     }
 
-    /** A runnable plan of {@code vdis}, as 'plan --sr ... --vdi ...' makes it, probing the target. */
+    /** A runnable plan of {@code vdis} (none: every user VDI), as 'plan --sr ... --vdi ...' makes it, probing the target. */
     public static Plan plan(StorageRepository source, List<String> sourcePaths, List<String> vdis, boolean flatten,
                             PlanTarget where, Duration callLimit) throws IOException {
         PluginQueryProbe probe = new PluginQueryProbe(new PluginRoot(Path.of(where.pluginRoot()), callLimit),
                 where.volumePlugin(), where.bundledSr() == null ? null : Path.of(where.bundledSr()));
-        return Planner.plan(new PlanRequest(source.inventory(), SnapshotRecords.of(source), VdiSelection.of(vdis),
+        return Planner.plan(new PlanRequest(source.inventory(), SnapshotRecords.of(source), vdis.isEmpty() ? VdiSelection.allUserVisible() : VdiSelection.of(vdis),
                         probe.probe(), Throughput.assumed().withCallCost(probe.callSeconds()), flatten))
                 .forRun(UUID.randomUUID().toString(), sourcePaths, where);
     }

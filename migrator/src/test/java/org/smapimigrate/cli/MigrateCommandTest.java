@@ -25,6 +25,7 @@ import org.smapimigrate.datapath.VolumeAttachment;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
+import org.smapimigrate.verify.ManifestFile;
 import org.smapimigrate.plugin.VolumePlugin;
 
 /** {@code smapi-migrate migrate} and {@code verify} end to end, against the corpus file SR. */
@@ -102,7 +103,7 @@ class MigrateCommandTest {
         assertTrue(expected.size() >= 10, "corpus manifest lists the file SR's VDIs: " + expected.keySet());
         Map<Path, String> before = hashFiles(srDir());
         List<String> args = new ArrayList<>(List.of("migrate", "--sr", srDir().toString(),
-                "--target-sr", tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.resolve("m").toString(), "--json"));
+                "--target-sr", tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString(), "--json"));
         for (String vdi : expected.keySet()) {
             args.add("--vdi");
             args.add(vdi);
@@ -111,12 +112,11 @@ class MigrateCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(before, hashFiles(srDir()), "the source SR is untouched");
 
-        JsonNode out = new ObjectMapper().readTree(r.out());
-        assertEquals(expected.size(), out.get("results").size());
+        JsonNode out = doneEvent(r);
+        assertEquals(expected.size(), out.get("manifests").size());
         PluginRoot root = bundled();
         VolumePlugin plugin = root.volumePlugin("org.smapimigrate.dirvol");
         String sr = plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()));
-        assertEquals(sr, out.get("target_sr").asText());
         Map<String, Volume> byVdi = new LinkedHashMap<>();
         for (Volume v : plugin.srLs(sr)) {
             byVdi.put(v.keys().get("smapi-migrate-source-vdi"), v);
@@ -129,16 +129,16 @@ class MigrateCommandTest {
             assertEquals("complete", v.keys().get("smapi-migrate-state"));
             assertEquals(e.getValue(), sha256ThroughDatapath(root, plugin, sr, v.key()), e.getKey());
         }
-        for (JsonNode res : out.get("results")) {
-            assertEquals("match", res.get("verification").asText());
-            assertTrue(Files.exists(Path.of(res.get("manifest").asText())));
+        for (JsonNode m : out.get("manifests")) {
+            assertTrue(ManifestFile.read(Path.of(m.asText())).verification().matches(), m.asText());
+            assertTrue(Path.of(m.asText()).startsWith(tmp.resolve("state")), "manifests go to the state directory");
         }
 
         // verify re-checks them all from the manifests alone.
         List<String> verify = new ArrayList<>(List.of("verify", "--json"));
-        for (JsonNode res : out.get("results")) {
+        for (JsonNode m : out.get("manifests")) {
             verify.add("--manifest");
-            verify.add(res.get("manifest").asText());
+            verify.add(m.asText());
         }
         CliRun v = CliRun.of(verify.toArray(String[]::new));
         assertEquals(0, v.exitCode(), v.err());
@@ -160,7 +160,7 @@ class MigrateCommandTest {
         List<String> wanted = List.of("5acc36f9-92b2-4463-9756-057c3f038bee", "95e00d28-d8b1-41e0-b1b2-8f9265b160c4",
                 "ca470caf-5828-44dd-8a1a-eb097a998ecc");
         List<String> args = new ArrayList<>(List.of("migrate", "--sr", pv.toString(), "--target-sr",
-                tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.resolve("m").toString(), "-q"));
+                tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString(), "-q"));
         for (String vdi : wanted) {
             args.add("--vdi");
             args.add(vdi);
@@ -193,14 +193,14 @@ class MigrateCommandTest {
     void verifyFindsAChangedByteAndNamesWhere() throws Exception {
         String vdi = "08b6dcc8-7e65-4fbf-b7e6-d95ae7e1b529";
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", vdi, "--target-sr",
-                tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString(), "--json", "-q");
+                tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString(), "--json", "-q");
         assertEquals(0, r.exitCode(), r.err());
-        JsonNode res = new ObjectMapper().readTree(r.out()).get("results").get(0);
-        Path manifest = Path.of(res.get("manifest").asText());
+        JsonNode done = doneEvent(r);
+        Path manifest = Path.of(done.get("manifests").get(0).asText());
         assertEquals(0, CliRun.of("verify", "--manifest", manifest.toString()).exitCode());
 
         // Change one byte of the volume behind the plugin's back, in its third 2 MiB block.
-        Path raw = tmp.resolve("v3sr").resolve(res.get("volume_key").asText() + ".raw");
+        Path raw = tmp.resolve("v3sr").resolve(done.get("volumes").get(0).asText() + ".raw");
         try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
             long at = (4L << 20) + 12345;
             f.seek(at);
@@ -214,21 +214,32 @@ class MigrateCommandTest {
     }
 
     @Test
-    void aSecondRunRefusesThenSkipsWithExistingSkip() throws Exception {
+    void theSameCommandAgainChangesNothingAndAnotherPlanForTheVdiIsRefused() throws Exception {
         String vdi = "db391a5a-ed94-4fd3-b178-6fe9c35fb3a6";
         String[] base = {"migrate", "--sr", srDir().toString(), "--vdi", vdi, "--target-sr",
-                tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString(), "-q"};
-        assertEquals(0, CliRun.of(base).exitCode());
+                tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString(), "--json"};
+        CliRun first = CliRun.of(base);
+        assertEquals(0, first.exitCode(), first.err());
         CliRun again = CliRun.of(base);
-        assertEquals(1, again.exitCode());
-        assertTrue(again.err().startsWith("smapi-migrate: error: ") && again.err().contains("already migrated"),
-                again.err());
-        List<String> skip = new ArrayList<>(List.of(base));
-        skip.addAll(List.of("--existing", "skip", "--json"));
-        CliRun skipped = CliRun.of(skip.toArray(String[]::new));
-        assertEquals(0, skipped.exitCode(), skipped.err());
-        assertEquals("already-migrated",
-                new ObjectMapper().readTree(skipped.out()).get("results").get(0).get("status").asText());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(0, doneEvent(again).get("steps_run").asInt(), "a finished run is only rechecked");
+        assertEquals(doneEvent(first).get("volumes"), doneEvent(again).get("volumes"));
+
+        CliRun other = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", vdi, "--target-sr",
+                tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("other").toString(), "-q");
+        assertEquals(1, other.exitCode());
+        assertTrue(other.err().startsWith("smapi-migrate: error: ") && other.err().contains("already migrated"),
+                other.err());
+        VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
+        assertEquals(1, plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()))).size());
+    }
+
+    /** The last line of 'migrate --json': the {@code done} event with the run summary. */
+    static JsonNode doneEvent(CliRun r) throws Exception {
+        String[] lines = r.out().strip().split("\n");
+        JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertEquals("done", last.get("event").asText(), r.out());
+        return last;
     }
 
     @Test
@@ -246,24 +257,26 @@ class MigrateCommandTest {
         Map<Path, String> before = hashFiles(srDir());
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "db391a5a-ed94-4fd3-b178-6fe9c35fb3a6",
                 "--target-sr", tmp.resolve("v3sr").toString(), "--plugins", root.toString(),
-                "--manifest-dir", tmp.toString());
+                "--state-dir", tmp.resolve("state").toString());
         assertEquals(1, r.exitCode());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());
-        assertTrue(lines[0].startsWith("smapi-migrate: error: VDI db391a5a"), lines[0]);
-        assertTrue(lines[0].contains("not JSON") && lines[0].contains("destroyed"), lines[0]);
+        assertTrue(lines[0].startsWith("smapi-migrate: error: step copy:db391a5a"), lines[0]);
+        assertTrue(lines[0].contains("not JSON") && lines[0].contains("run the same command again"), lines[0]);
         assertEquals(before, hashFiles(srDir()));
         VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
-        assertEquals(List.of(), plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()))));
+        for (Volume v : plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString())))) {
+            assertEquals("incomplete", v.keys().get("smapi-migrate-state"), "nothing looks complete");
+        }
     }
 
     @Test
     void usageErrors() {
         assertEquals(2, CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "x").exitCode(), "no target");
         CliRun bad = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "x", "--target-sr", tmp.toString(),
-                "--existing", "sometimes");
+                "--plugin-timeout", "0");
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("--existing"), bad.err());
+        assertTrue(bad.err().contains("--plugin-timeout"), bad.err());
         assertEquals(2, CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "x", "--target-sr", tmp.toString(),
                 "--volume-plugin", "y").exitCode());
         assertEquals(2, CliRun.of("verify").exitCode());
@@ -273,22 +286,22 @@ class MigrateCommandTest {
     void unreadableVdiIsRefusedBeforeAnyVolumeIsCreated() throws Exception {
         Path broken = corpus().resolve("broken").resolve("missing-parent");
         CliRun r = CliRun.of("migrate", "--sr", broken.toString(), "--vdi", "5bd07c1c-ae25-484f-a5d5-6842ea9e0ba7",
-                "--target-sr", tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString());
+                "--target-sr", tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().startsWith("smapi-migrate: error: ") && r.err().contains("missing-parent"), r.err());
+        assertTrue(r.err().contains("--force unreadable-chain"), r.err());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
-        VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
-        assertEquals(List.of(), plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()))));
+        assertFalse(Files.exists(tmp.resolve("v3sr")), "no SR was created");
     }
 
     @Test
     void unknownVdiIsRefusedBeforeAnyVolumeIsCreated() throws Exception {
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "not-a-vdi-uuid",
-                "--target-sr", tmp.resolve("v3sr").toString(), "--manifest-dir", tmp.toString());
+                "--target-sr", tmp.resolve("v3sr").toString(), "--state-dir", tmp.resolve("state").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("no VDI not-a-vdi-uuid"), r.err());
-        VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
-        assertEquals(List.of(), plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()))));
+        assertFalse(Files.exists(tmp.resolve("v3sr")), "no SR was created");
+        assertFalse(Files.exists(tmp.resolve("state")), "no plan was written");
         assertFalse(r.err().contains("Exception"), r.err());
     }
 

@@ -23,14 +23,16 @@ class MigrateDryRunTest {
         String sr = PlanRuns.fileSr().toString();
         // A target SR that already holds a volume, so an unchanged SR.ls says something.
         CliRun first = CliRun.of("migrate", "--sr", sr, "--vdi", RAW_VDI, "--target-sr", target.toString(),
-                "--manifest-dir", dir.toString(), "-q");
+                "--state-dir", dir.resolve("state").toString(), "-q");
         assertEquals(0, first.exitCode(), first.err());
         Map<String, String> before = listing(target);
         assertEquals(1, before.size());
 
         CliRun plan = CliRun.of("plan", "--sr", sr, "--target-sr", target.toString());
         CliRun dry = CliRun.of("migrate", "--dry-run", "--sr", sr, "--target-sr", target.toString());
-        assertEquals(0, dry.exitCode(), dry.err());
+        // The whole file SR leaves out a VDI mid-coalesce: both say so and exit 1 alike.
+        PlanRuns.exitsForItsRisks(plan, PlanRuns.FILE_SR_ERRORS);
+        PlanRuns.exitsForItsRisks(dry, PlanRuns.FILE_SR_ERRORS);
         assertEquals(withoutFreeSpace(plan.out()), withoutFreeSpace(dry.out()));
         assertTrue(dry.out().contains("strategy: keep snapshot trees"), dry.out());
 
@@ -41,9 +43,9 @@ class MigrateDryRunTest {
 
         Path planFile = dir.resolve("plan.json");
         CliRun written = CliRun.of("plan", "--sr", sr, "--target-sr", target.toString(), "-o", planFile.toString());
-        assertEquals(0, written.exitCode(), written.err());
+        PlanRuns.exitsForItsRisks(written, PlanRuns.FILE_SR_ERRORS);
         CliRun dryPlan = CliRun.of("migrate", "--dry-run", "--plan", planFile.toString());
-        assertEquals(0, dryPlan.exitCode(), dryPlan.err());
+        PlanRuns.exitsForItsRisks(dryPlan, PlanRuns.FILE_SR_ERRORS);
         assertEquals(withoutFreeSpace(written.out().replaceAll("(?m)^ {3}plan written to .*\\R", "")),
                 withoutFreeSpace(dryPlan.out()));
 
@@ -62,8 +64,8 @@ class MigrateDryRunTest {
     @Test
     void planWithTargetOptionsOrMissingIsAClearError(@TempDir Path dir) throws Exception {
         Path planFile = dir.resolve("plan.json");
-        assertEquals(0, CliRun.of("plan", "--sr", PlanRuns.fileSr().toString(), "--target-sr",
-                dir.resolve("sr").toString(), "-o", planFile.toString()).exitCode());
+        PlanRuns.exitsForItsRisks(CliRun.of("plan", "--sr", PlanRuns.fileSr().toString(), "--target-sr",
+                dir.resolve("sr").toString(), "-o", planFile.toString()), PlanRuns.FILE_SR_ERRORS);
         CliRun both = CliRun.of("migrate", "--plan", planFile.toString(), "--target-sr", dir.toString());
         assertEquals(2, both.exitCode(), both.err());
         CliRun missing = CliRun.of("migrate", "--plan", dir.resolve("nope.json").toString());
@@ -73,8 +75,10 @@ class MigrateDryRunTest {
     }
 
     /** The free space of the file system under the SR may move between two runs; the rest may not. */
+    /** The summary without what is measured afresh each time: free space, and the estimate (plugin call cost). */
     private static String withoutFreeSpace(String summary) {
-        return summary.replaceAll(" of [0-9.]+ [KMGTP]?i?B free", " of (free) free");
+        return summary.replaceAll(" of [0-9.]+ [KMGTP]?i?B free", " of (free) free")
+                .replaceAll("about [0-9][^,]*? at ", "about (time) at ");
     }
 
     /** SR.ls as key -> keys and size, to compare before and after. */

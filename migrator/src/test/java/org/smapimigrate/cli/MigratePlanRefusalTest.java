@@ -50,7 +50,7 @@ class MigratePlanRefusalTest {
     void aVdiAlreadyMigratedByAnotherRunIsNotCopiedTwice(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("sr");
         CliRun single = CliRun.of("migrate", "--sr", PlanRuns.fileSr().toString(), "--vdi", RAW_VDI, "--target-sr",
-                target.toString(), "--manifest-dir", dir.toString(), "-q");
+                target.toString(), "--state-dir", dir.resolve("state").toString(), "-q");
         assertEquals(0, single.exitCode(), single.err());
         Path planFile = dir.resolve("plan.json");
         PlanRuns.plan(planFile, target, List.of(PlanRuns.fileSr().toString()), "--vdi", RAW_VDI);
