@@ -262,7 +262,14 @@ final class FileSrScan {
     private void gcJournal(Path p, String name) throws IOException {
         String type = SrFileKind.journalType(name);
         String id = SrFileKind.uuidOf(name);
-        String value = readSmall(p).trim();
+        String value;
+        try {
+            value = stripWhitespace(readSmall(p));
+        } catch (IOException e) {
+            problem(Severity.WARNING, "unreadable-file", p, "GC journal " + name + " cannot be read ("
+                    + e.getMessage() + "); a GC operation on " + id + " was interrupted");
+            return;
+        }
         String kind = "journal-" + type;
         leftovers.add(new Leftover(p.toString(), kind, id, value, null));
         problem(Severity.WARNING, "leftover-" + kind, p, "GC journal " + name + " = '" + value + "'");
@@ -276,8 +283,17 @@ final class FileSrScan {
                     + id);
             default -> {
                 // leaf_<L> = P (sm cleanup._handleInterruptedCoalesceLeaf): undo if P or OLD_L still exists.
-                boolean parentExists = Files.exists(dir.resolve(value + ".vhd")) || Files.exists(dir.resolve(value + ".raw"));
-                boolean oldExists = Files.exists(dir.resolve("OLD_" + id + ".vhd"));
+                if (!isPlainName(value)) {
+                    problem(Severity.WARNING, "journal-value-invalid", p, "GC journal " + name + " should hold the"
+                            + " uuid of the parent " + id + " was being coalesced into, but holds \"" + value
+                            + "\", which is not a file name in the SR (" + whyNotPlain(value) + "); it was not"
+                            + " followed. A leaf-coalesce of " + id + " was interrupted, or the file was edited");
+                    return;
+                }
+                // Looked up in the directory listing: nothing is opened or even stat()ed for a journal value.
+                boolean parentExists = kinds.containsKey(dir.resolve(value + ".vhd"))
+                        || kinds.containsKey(dir.resolve(value + ".raw"));
+                boolean oldExists = kinds.containsKey(dir.resolve("OLD_" + id + ".vhd"));
                 String action = parentExists || oldExists
                         ? "SM will undo it: rename OLD_" + id + ".vhd back to " + id + ".vhd if needed, re-hide "
                         + value + ".vhd and remove the journal"
@@ -288,6 +304,37 @@ final class FileSrScan {
         }
     }
 
+    /**
+     * A journal value usable as the name of a file in the SR directory: SM writes a VDI uuid.
+     * Anything that could name another directory (a '/', '..'), hide in a terminal (control
+     * characters) or not be a path at all (NUL) is refused before any use.
+     */
+    static boolean isPlainName(String value) {
+        return whyNotPlain(value) == null;
+    }
+
+    private static String whyNotPlain(String value) {
+        if (value.isEmpty()) {
+            return "empty";
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "holds NUL";
+        }
+        if (ConfinedPath.hasControlCharacters(value)) {
+            return "holds control characters";
+        }
+        if (value.indexOf('/') >= 0) {
+            return "holds '/'";
+        }
+        if (value.equals(".") || value.equals("..")) {
+            return "is '" + value + "'";
+        }
+        if (value.length() > 200) {
+            return "longer than a file name";
+        }
+        return null;
+    }
+
     private String parentNote(String id) {
         ImageFacts f = images.get(dir.resolve(id + ".vhd"));
         return f != null && f.parentPath != null ? " " + vdiUuidOf(f.parentPath) : "";
@@ -296,8 +343,11 @@ final class FileSrScan {
     private void resizeJournal(Path p, String name) throws IOException {
         byte[] head = new byte[VJOURNAL_COOKIE.length];
         int n;
-        try (InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            problem(Severity.INFO, "unreadable-file", p, "cannot be read (" + e.getMessage() + "); ignored");
+            return;
         }
         if (n == head.length && java.util.Arrays.equals(head, VJOURNAL_COOKIE)) {
             String id = SrFileKind.uuidOf(name);
@@ -342,8 +392,22 @@ final class FileSrScan {
         }
     }
 
+    /** Python's {@code str.strip()} as SM reads journals: spaces, tabs and line ends, not NUL. */
+    private static String stripWhitespace(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && " \t\r\n".indexOf(s.charAt(from)) >= 0) {
+            from++;
+        }
+        while (to > from && " \t\r\n".indexOf(s.charAt(to - 1)) >= 0) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    /** Never through a link: the listing saw a regular file, and a swapped-in link is not followed. */
     private static String readSmall(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             return new String(in.readNBytes(MAX_JOURNAL_BYTES), StandardCharsets.UTF_8);
         }
     }

@@ -1,0 +1,128 @@
+package org.smapimigrate.filesr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.disk.ImageDefectException;
+import org.smapimigrate.inventory.Problem;
+import org.smapimigrate.inventory.SrInventory;
+import org.smapimigrate.inventory.VdiEntry;
+import org.smapimigrate.vhd.VhdWriter;
+
+/**
+ * A file SR whose bytes try to send the reader elsewhere: GC journals holding NUL, '/', '..' or
+ * the name of a link out of the SR, parent locators naming links to files outside, VDI files and
+ * journals that are themselves such links. Outside the SR wait a FIFO (opening it for reading
+ * blocks, so any open hangs the scan and the timeout fails the test) and a bait: a perfectly good
+ * copy of the parent the child wants (reading it would make the chain readable). The scan must
+ * report findings, never throw, never hang, and never read the bait.
+ */
+class HostileSrTest {
+    private static final String A = "11111111-1111-4111-8111-111111111111";
+    private static final String B = "22222222-2222-4222-8222-222222222222";
+    private static final String C = "33333333-3333-4333-8333-333333333333";
+    private static final String D = "44444444-4444-4444-8444-444444444444";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void hostileValuesAreFindingsAndNothingOutsideIsOpened() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path sr = Files.createDirectories(tmp.resolve("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"));
+        Path fifo = outside.resolve("fifo.vhd");
+        mkfifo(fifo);
+
+        // A's parent "evil.vhd" becomes a relative link to a perfect copy of it outside the SR.
+        Path evil = sr.resolve("evil.vhd");
+        VhdWriter.dynamic(evil, 2 << 20).create().close();
+        VhdWriter.differencing(sr.resolve(A + ".vhd"), evil).create().close();
+        Files.copy(evil, outside.resolve("bait.vhd"));
+        Files.delete(evil);
+        Files.createSymbolicLink(evil, Path.of("../outside/bait.vhd"));
+        // B's parent becomes an absolute link to the FIFO.
+        Path toFifo = sr.resolve("to-fifo.vhd");
+        VhdWriter.dynamic(toFifo, 2 << 20).create().close();
+        VhdWriter.differencing(sr.resolve(B + ".vhd"), toFifo).create().close();
+        Files.delete(toFifo);
+        Files.createSymbolicLink(toFifo, fifo);
+        // A VDI file and a journal that are links out.
+        Files.createSymbolicLink(sr.resolve(C + ".vhd"), fifo);
+        Files.createSymbolicLink(sr.resolve("leaf_" + D), fifo);
+
+        Map<String, String> journals = new TreeMap<>();
+        journals.put("leaf_" + A, "evil");                 // names the link out, without .vhd
+        journals.put("leaf_" + B, "../outside/bait");     // '/' and '..'
+        journals.put("leaf_" + C, "..");
+        journals.put("leaf_" + "55555555-5555-4555-8555-555555555555", "ba3a5130\0../../etc/passwd");
+        journals.put("coalesce_" + A, "\0");
+        journals.put("relink_" + B, "x/../../y");
+        journals.put("leaf_" + "66666666-6666-4666-8666-666666666666", "\u001b[31mred\u001b[0m");
+        for (Map.Entry<String, String> j : journals.entrySet()) {
+            Files.write(sr.resolve(j.getKey()), j.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+
+        SrInventory inv = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> FileSr.open(sr).inventory(),
+                "the scan blocked: something opened the FIFO outside the SR");
+
+        for (String leafJournal : List.of("leaf_" + B, "leaf_" + C, "leaf_55555555-5555-4555-8555-555555555555",
+                "leaf_66666666-6666-4666-8666-666666666666")) {
+            assertTrue(codesAt(inv, sr.resolve(leafJournal)).contains("journal-value-invalid"),
+                    leafJournal + ": " + codesAt(inv, sr.resolve(leafJournal)));
+        }
+        // A plain name that is a link out is looked up in the listing only: no parent file is there.
+        assertTrue(codesAt(inv, sr.resolve("leaf_" + A)).contains("interrupted-leaf-coalesce"));
+        assertTrue(codesAt(inv, sr.resolve(C + ".vhd")).contains("symlink-ignored"));
+        assertTrue(codesAt(inv, sr.resolve("leaf_" + D)).contains("symlink-ignored"));
+
+        VdiEntry a = inv.vdi(A);
+        VdiEntry b = inv.vdi(B);
+        assertFalse(a.readable(), "A read its parent through a link out of the SR");
+        assertFalse(b.readable());
+        assertTrue(codesAt(inv, sr.resolve(A + ".vhd")).contains("locator-escape"), codesAt(inv, sr.resolve(A + ".vhd")).toString());
+        assertTrue(codesAt(inv, sr.resolve(B + ".vhd")).contains("locator-escape"));
+        assertEquals(null, inv.vdi(C), "a link out of the SR became a VDI");
+
+        try (FileSr opened = FileSr.open(sr)) {
+            ImageDefectException e = assertThrows(ImageDefectException.class, () -> opened.openVdi(C));
+            assertEquals("outside-sr", e.code());
+            assertEquals("locator-escape", assertThrows(ImageDefectException.class, () -> opened.openVdi(A)).code());
+            assertEquals("locator-escape", assertThrows(ImageDefectException.class, () -> opened.openVdi(B)).code());
+        }
+    }
+
+    @Test
+    void linksThatStayInsideAreFollowed() throws Exception {
+        Path sr = Files.createDirectories(tmp.resolve("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"));
+        Path sub = Files.createDirectories(sr.resolve("sub"));
+        Path parent = sr.resolve("p.vhd");
+        VhdWriter.dynamic(parent, 2 << 20).create().close();
+        VhdWriter.differencing(sr.resolve(A + ".vhd"), parent).create().close();
+        Files.move(parent, sub.resolve("real-parent.vhd"));
+        Files.createSymbolicLink(parent, Path.of("sub/../sub/real-parent.vhd"));
+        SrInventory inv = FileSr.open(sr).inventory();
+        assertTrue(inv.vdi(A).readable(), inv.problems().toString());
+    }
+
+    private static List<String> codesAt(SrInventory inv, Path p) {
+        return inv.problems().stream().filter(x -> x.path().equals(p.toString())).map(Problem::code).toList();
+    }
+
+    static void mkfifo(Path p) throws IOException, InterruptedException {
+        Process proc = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertEquals(0, proc.waitFor(), "mkfifo (coreutils) failed");
+    }
+}
