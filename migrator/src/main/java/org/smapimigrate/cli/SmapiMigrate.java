@@ -3,6 +3,7 @@ package org.smapimigrate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import org.smapimigrate.report.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,12 +53,25 @@ public final class SmapiMigrate {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line and returns its exit code; tests call this instead of main. */
+    /**
+     * Runs the command line and returns its exit code; tests call this instead of main. Both
+     * streams are guarded: no control character from a disk or a plugin reaches them raw.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
-        cl.setOut(out);
-        cl.setErr(err);
-        return cl.execute(args);
+        return run(commandLine(), args, out, err);
+    }
+
+    static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+        PrintWriter guardedOut = new PrintWriter(TerminalText.guard(out), true);
+        PrintWriter guardedErr = new PrintWriter(TerminalText.guard(err), true);
+        cl.setOut(guardedOut);
+        cl.setErr(guardedErr);
+        try {
+            return cl.execute(args);
+        } finally {
+            guardedOut.flush();
+            guardedErr.flush();
+        }
     }
 
     static CommandLine commandLine() {
@@ -74,27 +88,35 @@ public final class SmapiMigrate {
         return cl;
     }
 
-    /** One line naming what went wrong; the stack trace only with --debug. */
+    /**
+     * One line naming what went wrong; the stack trace only with --debug. An exception that is
+     * neither bad input nor I/O is a bug of ours: its line says so, and names its type.
+     */
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         Throwable shown = e instanceof UncheckedIOException u ? u.getCause() : e;
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-        err.println("smapi-migrate: error: " + oneLine(shown));
+        if (shown instanceof IOException || shown instanceof UserError) {
+            err.println("smapi-migrate: error: " + oneLine(shown));
+        } else {
+            err.println("smapi-migrate: internal error: " + shown.getClass().getSimpleName()
+                    + (shown.getMessage() == null || shown.getMessage().isBlank() ? "" : ": " + oneLine(shown))
+                    + (debug ? "" : " (a bug: run again with --debug and report the trace)"));
+        }
         if (debug) {
             shown.printStackTrace(err);
-        } else if (!(shown instanceof IOException) && !(shown instanceof UserError)) {
-            err.println("smapi-migrate: this is a bug; run again with --debug and report the trace");
         }
         err.flush();
         return 1;
     }
 
+    /** The message of {@code t} as one line, its control characters escaped. */
     static String oneLine(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
-        return m.replace('\n', ' ');
+        return TerminalText.escape(m.strip().replace("\r\n", "\n").replace('\n', ' '));
     }
 }
