@@ -20,6 +20,7 @@ import org.smapimigrate.disk.ImageDefectException;
 import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.VdiEntry;
+import org.smapimigrate.testing.HostileFileSr;
 import org.smapimigrate.vhd.VhdWriter;
 
 /**
@@ -31,55 +32,24 @@ import org.smapimigrate.vhd.VhdWriter;
  * report findings, never throw, never hang, and never read the bait.
  */
 class HostileSrTest {
-    private static final String A = "11111111-1111-4111-8111-111111111111";
-    private static final String B = "22222222-2222-4222-8222-222222222222";
-    private static final String C = "33333333-3333-4333-8333-333333333333";
-    private static final String D = "44444444-4444-4444-8444-444444444444";
+    private static final String A = HostileFileSr.A;
+    private static final String B = HostileFileSr.B;
+    private static final String C = HostileFileSr.C;
+    private static final String D = HostileFileSr.D;
 
     @TempDir
     Path tmp;
 
     @Test
     void hostileValuesAreFindingsAndNothingOutsideIsOpened() throws Exception {
-        Path outside = Files.createDirectories(tmp.resolve("outside"));
-        Path sr = Files.createDirectories(tmp.resolve("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"));
-        Path fifo = outside.resolve("fifo.vhd");
-        mkfifo(fifo);
-
-        // A's parent "evil.vhd" becomes a relative link to a perfect copy of it outside the SR.
-        Path evil = sr.resolve("evil.vhd");
-        VhdWriter.dynamic(evil, 2 << 20).create().close();
-        VhdWriter.differencing(sr.resolve(A + ".vhd"), evil).create().close();
-        Files.copy(evil, outside.resolve("bait.vhd"));
-        Files.delete(evil);
-        Files.createSymbolicLink(evil, Path.of("../outside/bait.vhd"));
-        // B's parent becomes an absolute link to the FIFO.
-        Path toFifo = sr.resolve("to-fifo.vhd");
-        VhdWriter.dynamic(toFifo, 2 << 20).create().close();
-        VhdWriter.differencing(sr.resolve(B + ".vhd"), toFifo).create().close();
-        Files.delete(toFifo);
-        Files.createSymbolicLink(toFifo, fifo);
-        // A VDI file and a journal that are links out.
-        Files.createSymbolicLink(sr.resolve(C + ".vhd"), fifo);
-        Files.createSymbolicLink(sr.resolve("leaf_" + D), fifo);
-
-        Map<String, String> journals = new TreeMap<>();
-        journals.put("leaf_" + A, "evil");                 // names the link out, without .vhd
-        journals.put("leaf_" + B, "../outside/bait");     // '/' and '..'
-        journals.put("leaf_" + C, "..");
-        journals.put("leaf_" + "55555555-5555-4555-8555-555555555555", "ba3a5130\0../../etc/passwd");
-        journals.put("coalesce_" + A, "\0");
-        journals.put("relink_" + B, "x/../../y");
-        journals.put("leaf_" + "66666666-6666-4666-8666-666666666666", "\u001b[31mred\u001b[0m");
-        for (Map.Entry<String, String> j : journals.entrySet()) {
-            Files.write(sr.resolve(j.getKey()), j.getValue().getBytes(StandardCharsets.UTF_8));
-        }
+        HostileFileSr h = HostileFileSr.build(tmp);
+        Path sr = h.sr();
 
         SrInventory inv = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> FileSr.open(sr).inventory(),
                 "the scan blocked: something opened the FIFO outside the SR");
 
-        for (String leafJournal : List.of("leaf_" + B, "leaf_" + C, "leaf_55555555-5555-4555-8555-555555555555",
-                "leaf_66666666-6666-4666-8666-666666666666")) {
+        for (String leafJournal : List.of("leaf_" + B, "leaf_" + C, "leaf_" + HostileFileSr.E,
+                "leaf_" + HostileFileSr.F)) {
             assertTrue(codesAt(inv, sr.resolve(leafJournal)).contains("journal-value-invalid"),
                     leafJournal + ": " + codesAt(inv, sr.resolve(leafJournal)));
         }
@@ -106,7 +76,7 @@ class HostileSrTest {
 
     @Test
     void linksThatStayInsideAreFollowed() throws Exception {
-        Path sr = Files.createDirectories(tmp.resolve("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"));
+        Path sr = Files.createDirectories(tmp.resolve("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")).toRealPath();
         Path sub = Files.createDirectories(sr.resolve("sub"));
         Path parent = sr.resolve("p.vhd");
         VhdWriter.dynamic(parent, 2 << 20).create().close();
@@ -119,10 +89,5 @@ class HostileSrTest {
 
     private static List<String> codesAt(SrInventory inv, Path p) {
         return inv.problems().stream().filter(x -> x.path().equals(p.toString())).map(Problem::code).toList();
-    }
-
-    static void mkfifo(Path p) throws IOException, InterruptedException {
-        Process proc = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
-        assertEquals(0, proc.waitFor(), "mkfifo (coreutils) failed");
     }
 }
