@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.lvhd.LvhdSr;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
@@ -155,7 +154,7 @@ final class PlanCommand implements Callable<Integer> {
         } else {
             try (StorageRepository sr = SourceRepositories.open(source.sr)) {
                 inventory = sr.inventory();
-                snapshots = sr instanceof LvhdSr lvhd ? snapshotRecords(lvhd) : Map.of();
+                snapshots = SourceRepositories.snapshotRecords(sr);
             }
         }
         TargetCapabilities caps = withOptions(probe.probe());
@@ -217,14 +216,6 @@ final class PlanCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    /** The MGT records of an LVHD SR; file SRs keep these only in the XAPI database. */
-    private static Map<String, SnapshotInfo> snapshotRecords(LvhdSr sr) {
-        Map<String, SnapshotInfo> out = new LinkedHashMap<>();
-        sr.mgtRecords().forEach((uuid, r) -> out.put(uuid, new SnapshotInfo(r.isASnapshot(), r.snapshotOf(),
-                r.snapshotTime())));
-        return out;
     }
 
     private TargetCapabilities withOptions(TargetCapabilities probed) {
