@@ -78,6 +78,8 @@ public final class InventoryJson {
             m.put("code", p.code());
             m.put("path", p.path());
             m.put("message", p.message());
+            m.put("action", p.action());
+            m.put("related", p.related());
             problems.add(m);
         }
         root.put("problems", problems);

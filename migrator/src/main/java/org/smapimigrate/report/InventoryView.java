@@ -68,8 +68,11 @@ public final class InventoryView {
             out.println();
             out.println("   Leftovers of interrupted SM operations (not migrated):");
             for (Leftover l : inv.leftovers()) {
-                out.printf("     %-22s %s%s%n", t(l.kind()), t(relative(l.path())),
-                        l.content() == null ? "" : "  = \"" + t(l.content()) + "\"");
+                Problem cause = inv.problems().stream().filter(p -> p.action() != null && p.covers(l.path()))
+                        .findFirst().orElse(null);
+                out.printf("     %-22s %s%s%s%n", t(l.kind()), t(relative(l.path())),
+                        l.content() == null ? "" : "  = \"" + t(l.content()) + "\"",
+                        cause == null ? "" : "  (see " + t(cause.code()) + " below)");
             }
         }
         out.println();
@@ -83,6 +86,13 @@ public final class InventoryView {
                         String where = relative(p.path());
                         String message = p.message().startsWith(p.path()) ? relative(p.message()) : where + ": " + p.message();
                         out.printf("     %-7s %-26s %s%n", s.label(), t(p.code()), t(message));
+                        if (!p.related().isEmpty()) {
+                            out.printf("     %-7s %-26s also: %s%n", "", "", t(String.join(", ",
+                                    p.related().stream().map(this::relative).toList())));
+                        }
+                        if (p.action() != null) {
+                            out.printf("     %-7s %-26s what to do: %s%n", "", "", t(p.action()));
+                        }
                     }
                 }
             }
