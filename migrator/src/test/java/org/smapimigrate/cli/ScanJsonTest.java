@@ -54,7 +54,7 @@ class ScanJsonTest {
         Set<String> problemPaths = new HashSet<>();
         got.get("problems").forEach(p -> {
             problemPaths.add(name(p.get("path")));
-            p.get("related").forEach(r -> problemPaths.add(name(r)));
+            p.get("related").forEach(x -> problemPaths.add(name(x)));
         });
         for (JsonNode p : expected.get("problems")) {
             assertTrue(problemPaths.contains(name(p.get("path"))), "problem not reported for " + p);
