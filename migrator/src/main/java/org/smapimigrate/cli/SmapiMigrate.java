@@ -68,6 +68,16 @@ public final class SmapiMigrate {
         cl.setErr(guardedErr);
         try {
             return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to handleFailure; an Error (a failed assertion, a stack
+            // overflow) is a bug of ours too, and gets the same one line.
+            guardedErr.println("smapi-migrate: internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + oneLine(e))
+                    + " (a bug: run again with --debug and report the trace)");
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(guardedErr);
+            }
+            return 1;
         } finally {
             guardedOut.flush();
             guardedErr.flush();

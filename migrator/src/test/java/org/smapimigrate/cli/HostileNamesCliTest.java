@@ -131,6 +131,26 @@ class HostileNamesCliTest {
         }
     }
 
+    @Command(name = "assert")
+    static final class Assert implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new AssertionError("an invariant broke\nsecond line");
+        }
+    }
+
+    @Test
+    void anErrorIsOneLineToo() {
+        CommandLine cl = SmapiMigrate.commandLine();
+        cl.addSubcommand("assert", new Assert());
+        StringWriter err = new StringWriter();
+        int code = SmapiMigrate.run(cl, new String[] {"assert"}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true));
+        assertEquals(1, code);
+        assertEquals(List.of("smapi-migrate: internal error: AssertionError: an invariant broke second line"
+                + " (a bug: run again with --debug and report the trace)"), err.toString().lines().toList());
+    }
+
     @Test
     void anInternalErrorIsOneLineAndTheTraceComesWithDebug() {
         for (boolean debug : new boolean[] {false, true}) {
