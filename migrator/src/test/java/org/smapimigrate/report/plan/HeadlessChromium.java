@@ -22,10 +22,7 @@ final class HeadlessChromium {
     }
 
     static Shot screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            fail("headless Chromium is needed to render the report: install the Debian package 'chromium' "
-                    + "(apt-get install -y chromium)");
-        }
+        requireBinary();
         Path profile = Files.createTempDirectory("smapi-chromium-");
         Path err = Files.createTempFile("smapi-chromium-", ".log");
         try {
@@ -62,10 +59,7 @@ final class HeadlessChromium {
      * ({@code --dump-dom}): what a script would have changed (the title, new elements) shows here.
      */
     static String dumpDom(Path html) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            fail("headless Chromium is needed to render the report: install the Debian package 'chromium' "
-                    + "(apt-get install -y chromium)");
-        }
+        requireBinary();
         Path profile = Files.createTempDirectory("smapi-chromium-");
         Path dom = Files.createTempFile("smapi-chromium-", ".html");
         try {
@@ -86,6 +80,13 @@ final class HeadlessChromium {
         } finally {
             deleteTree(profile);
             Files.deleteIfExists(dom);
+        }
+    }
+
+    private static void requireBinary() {
+        if (!Files.isExecutable(BINARY)) {
+            fail("headless Chromium is needed to render the report: install the Debian package 'chromium' "
+                    + "(apt-get install -y chromium)");
         }
     }
 
