@@ -87,6 +87,9 @@ public final class SmapiMigrate {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
+        // Plain manuals: the output streams escape every ESC (TerminalText.guard), so picocli's
+        // colours would show as \u001b[1m on a terminal.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpLongOptionsMaxWidth(32);
         // Every command answers -h/--help with its manual, as people expect of a tool.
         for (CommandLine sub : cl.getSubcommands().values()) {

@@ -131,6 +131,25 @@ class HostileNamesCliTest {
         }
     }
 
+    /** The manual stays readable on a terminal, where picocli would colour it with ESC sequences. */
+    @Test
+    void helpIsPlainEvenWhereColoursWouldBeOn() {
+        String before = System.getProperty("picocli.ansi");
+        System.setProperty("picocli.ansi", "true");
+        try {
+            CliRun r = CliRun.of("scan", "--help");
+            assertEquals(0, r.exitCode());
+            assertFalse(r.out().contains("\\u001b"), r.out());
+            assertTrue(r.out().contains("Usage: smapi-migrate scan [-h] [--debug] [--json] SR..."), r.out());
+        } finally {
+            if (before == null) {
+                System.clearProperty("picocli.ansi");
+            } else {
+                System.setProperty("picocli.ansi", before);
+            }
+        }
+    }
+
     @Command(name = "assert")
     static final class Assert implements Callable<Integer> {
         @Override
