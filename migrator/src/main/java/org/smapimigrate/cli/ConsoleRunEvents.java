@@ -8,6 +8,7 @@ import org.smapimigrate.execute.RunProgress;
 import org.smapimigrate.execute.RunSummary;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.Step;
+import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.report.Sizes;
 
 /**
@@ -87,8 +88,15 @@ final class ConsoleRunEvents implements RunEvents, AutoCloseable {
         bar = () -> { };
     }
 
+    /** Names and messages in the arguments come from disks and plugins: escaped, one line each. */
     private void line(String format, Object... args) {
-        err.printf(format + "%n", args);
+        Object[] safe = args.clone();
+        for (int i = 0; i < safe.length; i++) {
+            if (safe[i] instanceof String s) {
+                safe[i] = TerminalText.escape(s);
+            }
+        }
+        err.printf(format + "%n", safe);
         err.flush();
     }
 }

@@ -20,6 +20,7 @@ import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.plan.Plan;
+import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.Risk;
 import org.smapimigrate.plan.PlanInputException;
@@ -233,9 +234,9 @@ final class MigrateCommand implements Callable<Integer> {
         Set<String> named = new LinkedHashSet<>(vdis);
         for (Risk r : p.risks()) {
             if (r.severity() == Severity.WARNING) {
-                err.println("smapi-migrate: warning: " + TerminalSafe.line(r.message()) + " [" + r.code() + "]");
+                err.println("smapi-migrate: warning: " + TerminalText.escape(r.message()) + " [" + r.code() + "]");
             } else if (r.severity() == Severity.INFO && r.subject() != null && named.contains(r.subject())) {
-                err.println("smapi-migrate: note: " + TerminalSafe.line(r.message()) + " [" + r.code() + "]");
+                err.println("smapi-migrate: note: " + TerminalText.escape(r.message()) + " [" + r.code() + "]");
             }
         }
         err.flush();

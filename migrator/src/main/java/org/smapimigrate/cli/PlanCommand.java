@@ -33,6 +33,7 @@ import org.smapimigrate.plan.Totals;
 import org.smapimigrate.plan.VdiSelection;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.report.Sizes;
+import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.report.plan.Durations;
 import org.smapimigrate.report.plan.PlanReports;
 import picocli.CommandLine;
@@ -214,7 +215,8 @@ final class PlanCommand implements Callable<Integer> {
     static void summary(Plan plan, PrintWriter out) {
         Totals t = plan.totals();
         String sr = plan.source().uuid() == null ? plan.source().path() : plan.source().uuid();
-        out.printf("Plan for SR %s (%s SR) -> %s%n", sr, plan.source().type(), plan.target().description());
+        out.printf("Plan for SR %s (%s SR) -> %s%n", TerminalText.escape(sr), TerminalText.escape(plan.source().type()),
+                TerminalText.escape(plan.target().description()));
         out.printf("   strategy: %s%n", plan.strategy() == Strategy.PRESERVE ? "keep snapshot trees" : "flatten every VDI");
         out.printf("   %d of %d selected VDIs, %d volumes, %s%s to copy (%s: %s%s)%n", t.vdisMigrated(),
                 t.vdisSelected(), t.volumes(), t.bytesToCopyUpperBound() ? "up to " : "", Sizes.human(t.bytesToCopy()),
@@ -231,7 +233,8 @@ final class PlanCommand implements Callable<Integer> {
                 plan.risks().size() - errors - warnings);
         for (Risk r : plan.risks()) {
             if (r.severity() != Severity.INFO) {
-                out.printf("     %-7s %s: %s%n", r.severity().label(), r.code(), r.message());
+                out.printf("     %-7s %s: %s%n", r.severity().label(), TerminalText.escape(r.code()),
+                        TerminalText.escape(r.message()));
             }
         }
     }

@@ -85,8 +85,17 @@ record SavedInventory(SrInventory inventory, Map<String, SnapshotInfo> snapshots
             }
             String message = text(p, "message", file, where, false);
             String code = text(p, "code", file, where, true);
+            List<String> related = new ArrayList<>();
+            int j = 0;
+            for (JsonNode r : optionalArray(p, "related", file)) {
+                if (!r.isTextual()) {
+                    throw new UserError(file + ": " + where + ".related[" + j + "] should be a string, not " + r);
+                }
+                related.add(r.asText());
+                j++;
+            }
             problems.add(new Problem(severity, code, text(p, "path", file, where, false),
-                    message == null ? code : message));
+                    message == null ? code : message, text(p, "action", file, where, false), related));
         }
         return new SavedInventory(new SrInventory(text(sr, "path", file, "sr", false), text(sr, "type", file, "sr", true),
                 text(sr, "uuid", file, "sr", false), text(sr, "name_label", file, "sr", false), vdis, leftovers, problems),

@@ -51,7 +51,9 @@ final class ScanCommand implements Callable<Integer> {
             description = "The SR directory, or the physical volumes of an LVM SR.")
     List<Path> sources;
 
-    @Option(names = "--json", description = "Print the inventory as JSON (sr, vdis, leftovers, problems).")
+    @Option(names = "--json", description = "Print the inventory as JSON (sr, vdis, leftovers, problems); each"
+            + " VDI with is_a_snapshot, snapshot_of and snapshot_time from an LVHD SR's MGT (null where unknown,"
+            + " as on file SRs), the form 'plan --inventory' reads back.")
     boolean json;
 
     @Spec
@@ -64,7 +66,7 @@ final class ScanCommand implements Callable<Integer> {
             SrInventory inv = sr.inventory();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(InventoryJson.toJson(inv)));
+                        .writeValueAsString(InventoryJson.toJson(inv, SourceRepositories.snapshotRecords(sr))));
             } else {
                 InventoryView.print(inv, out);
             }

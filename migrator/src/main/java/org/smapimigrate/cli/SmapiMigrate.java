@@ -3,6 +3,7 @@ package org.smapimigrate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import org.smapimigrate.report.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,17 +53,43 @@ public final class SmapiMigrate {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line and returns its exit code; tests call this instead of main. */
+    /**
+     * Runs the command line and returns its exit code; tests call this instead of main. Both
+     * streams are guarded: no control character from a disk or a plugin reaches them raw.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
-        cl.setOut(out);
-        cl.setErr(err);
-        return cl.execute(args);
+        return run(commandLine(), args, out, err);
+    }
+
+    static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+        PrintWriter guardedOut = new PrintWriter(TerminalText.guard(out), true);
+        PrintWriter guardedErr = new PrintWriter(TerminalText.guard(err), true);
+        cl.setOut(guardedOut);
+        cl.setErr(guardedErr);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to handleFailure; an Error (a failed assertion, a stack
+            // overflow) is a bug of ours too, and gets the same one line.
+            guardedErr.println("smapi-migrate: internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + oneLine(e))
+                    + " (a bug: run again with --debug and report the trace)");
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(guardedErr);
+            }
+            return 1;
+        } finally {
+            guardedOut.flush();
+            guardedErr.flush();
+        }
     }
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
+        // Plain manuals: the output streams escape every ESC (TerminalText.guard), so picocli's
+        // colours would show as \u001b[1m on a terminal.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpLongOptionsMaxWidth(32);
         // Every command answers -h/--help with its manual, as people expect of a tool.
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -77,6 +104,8 @@ public final class SmapiMigrate {
     /**
      * One line naming what went wrong (the stack trace only with --debug), and with --json a
      * {@code failed} document on standard output as well, unless the command already printed one.
+     * An exception that is neither bad input nor I/O is a bug of ours: its line says so, and
+     * names its type.
      */
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
@@ -84,11 +113,15 @@ public final class SmapiMigrate {
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
         boolean json = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--json"));
-        err.println("smapi-migrate: error: " + oneLine(shown));
+        if (shown instanceof IOException || shown instanceof UserError) {
+            err.println("smapi-migrate: error: " + oneLine(shown));
+        } else {
+            err.println("smapi-migrate: internal error: " + shown.getClass().getSimpleName()
+                    + (shown.getMessage() == null || shown.getMessage().isBlank() ? "" : ": " + oneLine(shown))
+                    + (debug ? "" : " (a bug: run again with --debug and report the trace)"));
+        }
         if (debug) {
             shown.printStackTrace(err);
-        } else if (!(shown instanceof IOException) && !(shown instanceof UserError)) {
-            err.println("smapi-migrate: this is a bug; run again with --debug and report the trace");
         }
         err.flush();
         if (json && !(e instanceof ReportedFailure)) {
@@ -104,11 +137,12 @@ public final class SmapiMigrate {
         return 1;
     }
 
+    /** The message of {@code t} as one line, its control characters escaped. */
     static String oneLine(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
-        return TerminalSafe.line(m.replace('\n', ' '));
+        return TerminalText.escape(m.strip().replace("\r\n", "\n").replace('\n', ' '));
     }
 }

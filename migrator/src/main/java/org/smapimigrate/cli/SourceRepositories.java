@@ -1,13 +1,20 @@
 package org.smapimigrate.cli;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.lvhd.LvhdSr;
+import org.smapimigrate.plan.SnapshotInfo;
+import org.smapimigrate.vhd.VhdCookie;
 
 /** Decides what kind of SMAPIv1 SR the command-line arguments name, and opens it read-only. */
 final class SourceRepositories {
@@ -22,6 +29,7 @@ final class SourceRepositories {
             }
         }
         if (args.size() == 1 && Files.isDirectory(args.get(0))) {
+            refuseDirectoryOfSrs(args.get(0));
             return FileSr.open(args.get(0));
         }
         for (Path p : args) {
@@ -29,7 +37,73 @@ final class SourceRepositories {
                 throw new UserError(p + ": a file SR is one directory; LVM physical volumes are files or devices");
             }
         }
+        for (Path p : args) {
+            if (Files.isRegularFile(p) && !LvhdSr.isLvmPhysicalVolume(p) && VhdCookie.present(p)) {
+                Path dir = p.toAbsolutePath().getParent();
+                throw new UserError(p + ": a VHD file, not an SR. Pass the SR directory that holds it ("
+                        + dir + ") to read it with its parents and siblings, or flatten this one image with"
+                        + " 'smapi-migrate export " + p + " -o disk.raw'");
+            }
+        }
         return LvhdSr.open(args);
+    }
+
+    /** Shown at most: a mount point can hold hundreds of SRs. */
+    private static final int MAX_LISTED = 10;
+
+    /**
+     * A directory with no VDI file of its own but SR directories below it ({@code /run/sr-mount},
+     * the corpus's {@code file-sr}) was meant as one of them: say which, instead of scanning an
+     * empty SR.
+     */
+    private static void refuseDirectoryOfSrs(Path dir) throws IOException {
+        if (holdsVdiFiles(dir)) {
+            return;
+        }
+        List<Path> srs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path sub : ds) {
+                if (Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS) && holdsVdiFiles(sub)) {
+                    srs.add(sub);
+                }
+            }
+        }
+        if (srs.isEmpty()) {
+            return;
+        }
+        srs.sort(null);
+        String listed = String.join(", ", srs.stream().limit(MAX_LISTED).map(Path::toString).toList())
+                + (srs.size() > MAX_LISTED ? " and " + (srs.size() - MAX_LISTED) + " more" : "");
+        throw new UserError(dir + ": holds no VHD or raw file but " + (srs.size() == 1 ? "an SR directory"
+                : srs.size() + " SR directories") + ": " + listed + "; pass " + (srs.size() == 1 ? "it" : "one of them")
+                + " (a file SR is the directory of its VDI files)");
+    }
+
+    private static boolean holdsVdiFiles(Path dir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{vhd,raw}")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false; // unreadable: not an SR we could scan anyway
+        }
+        return false;
+    }
+
+    /**
+     * The snapshot records of an SR as XAPI keeps them in an LVHD SR's MGT volume
+     * ({@code is_a_snapshot}, {@code snapshot_of}, {@code snapshot_time}); file SRs keep them only
+     * in the XAPI database, so for them there are none.
+     */
+    static Map<String, SnapshotInfo> snapshotRecords(StorageRepository sr) {
+        Map<String, SnapshotInfo> out = new LinkedHashMap<>();
+        if (sr instanceof LvhdSr lvhd) {
+            lvhd.mgtRecords().forEach((uuid, r) -> out.put(uuid, new SnapshotInfo(r.isASnapshot(), r.snapshotOf(),
+                    r.snapshotTime())));
+        }
+        return out;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.smapimigrate.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -50,20 +51,37 @@ public final class PlanJson {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * @throws PlanFileException one line naming the field, when the text is not a whole plan of
+     *         this format
+     */
     public static Plan fromJson(String json) throws IOException {
-        return check(MAPPER.readValue(json, Plan.class));
+        try {
+            return check(MAPPER.readValue(json, Plan.class));
+        } catch (JsonProcessingException e) {
+            throw PlanFileException.of(e);
+        }
     }
 
+    /**
+     * @throws PlanFileException one line naming the field, when the file is not a whole plan of
+     *         this format (hand-edited, cut short, from another version)
+     */
     public static Plan read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return check(MAPPER.readValue(in, Plan.class));
+        } catch (JsonProcessingException e) {
+            throw PlanFileException.of(e);
         }
     }
 
     private static Plan check(Plan p) throws IOException {
+        if (p == null) {
+            throw new PlanFileException(null, "empty: the file holds JSON null, not a plan", null);
+        }
         if (!Plan.FORMAT.equals(p.format())) {
-            throw new IOException("not a plan this version understands: format " + p.format() + ", expected "
-                    + Plan.FORMAT);
+            throw new PlanFileException("format", "not a plan this version understands: format " + p.format()
+                    + ", expected " + Plan.FORMAT, null);
         }
         return p;
     }

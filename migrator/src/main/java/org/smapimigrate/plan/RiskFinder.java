@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.smapimigrate.inventory.Advice;
 import org.smapimigrate.inventory.Leftover;
 import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.Severity;
@@ -22,9 +23,7 @@ import org.smapimigrate.report.Sizes;
 final class RiskFinder {
     /** SM refuses to snapshot at this depth (MAX_CHAIN_SIZE, SnapshotChainTooLong). */
     static final int DEEP_CHAIN = 30;
-    private static final String SM_RECOVERS = "Preferably let SM recover first: attach the SR on an XCP-ng host "
-            + "(plug its PBD) and let its garbage collector finish (watch /var/log/SMlog), then scan and plan "
-            + "again. Planned now, the chains are migrated exactly as they are on disk.";
+    private static final String SM_RECOVERS = Advice.LET_SM_RECOVER;
 
     private final SourceForest forest;
     private final Selection selection;
@@ -169,9 +168,24 @@ final class RiskFinder {
         }
     }
 
+    /**
+     * The problems that are a whole cause with its advice (an interrupted operation and all it
+     * left): they become risks as they are, so scan, plan and the reports say the same thing once.
+     */
+    private List<Problem> causes() {
+        return req.source().problems().stream().filter(p -> p.action() != null).toList();
+    }
+
+    private boolean explained(String path) {
+        return causes().stream().anyMatch(p -> p.covers(path));
+    }
+
     private void leftovers() {
         Map<String, List<String>> missingVdis = new LinkedHashMap<>();
         for (Leftover l : req.source().leftovers()) {
+            if (explained(l.path())) {
+                continue; // its cause is one risk, from problems()
+            }
             String vdi = l.vdiUuid();
             String of = vdi == null ? "" : " of VDI " + vdi;
             String kind = l.kind() == null ? "leftover" : l.kind();
@@ -247,6 +261,10 @@ final class RiskFinder {
         forest.all().forEach(v -> vdiPaths.add(v.path()));
         for (Problem p : req.source().problems()) {
             String code = p.code() == null ? "" : p.code();
+            if (p.action() != null) {
+                add(p.severity(), code, p.path(), p.message(), p.action());
+                continue;
+            }
             if (code.startsWith("leftover-") || code.toLowerCase(Locale.ROOT).contains("encrypt")
                     || code.equals("hidden-leaf")) {
                 continue; // reported above, with what to do
@@ -289,7 +307,7 @@ final class RiskFinder {
                                 + "SM's garbage collector would delete it.",
                         "If it holds data you need, name it with --vdi: it is then migrated as a standalone volume.");
             }
-            if (v.role() == VdiRole.BASE_COPY && forest.isLeaf(v)) {
+            if (v.role() == VdiRole.BASE_COPY && forest.isLeaf(v) && !explained(v.path()) && !explained(v.lv())) {
                 add(Severity.INFO, "base-copy-unused", v.uuid(), "Base copy " + v.uuid() + " has no VDI below it "
                                 + "(only leftovers of interrupted operations name it), so nothing migrates it.",
                         SM_RECOVERS);

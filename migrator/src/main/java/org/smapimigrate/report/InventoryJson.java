@@ -8,6 +8,7 @@ import org.smapimigrate.inventory.Leftover;
 import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.VdiEntry;
+import org.smapimigrate.plan.SnapshotInfo;
 
 /**
  * The {@code scan --json} document: the contract scripts and later commands rely on. Keys are
@@ -18,6 +19,15 @@ public final class InventoryJson {
     }
 
     public static Map<String, Object> toJson(SrInventory inv) {
+        return toJson(inv, Map.of());
+    }
+
+    /**
+     * With the snapshot records XAPI keeps in an LVHD SR's MGT ({@code is_a_snapshot},
+     * {@code snapshot_of}, {@code snapshot_time}, as a plan's nodes carry them); null for a VDI
+     * without one, and for every VDI of a file SR, whose records live only in the XAPI database.
+     */
+    public static Map<String, Object> toJson(SrInventory inv, Map<String, SnapshotInfo> snapshots) {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> sr = new LinkedHashMap<>();
         sr.put("path", inv.path());
@@ -43,6 +53,10 @@ public final class InventoryJson {
                 m.put("name_label", v.nameLabel());
                 m.put("name_description", v.nameDescription());
             }
+            SnapshotInfo snap = snapshots.get(v.uuid());
+            m.put("is_a_snapshot", snap == null ? null : snap.isASnapshot());
+            m.put("snapshot_of", snap == null ? null : snap.snapshotOf());
+            m.put("snapshot_time", snap == null ? null : snap.snapshotTime());
             vdis.add(m);
         }
         root.put("vdis", vdis);
@@ -64,6 +78,8 @@ public final class InventoryJson {
             m.put("code", p.code());
             m.put("path", p.path());
             m.put("message", p.message());
+            m.put("action", p.action());
+            m.put("related", p.related());
             problems.add(m);
         }
         root.put("problems", problems);

@@ -37,9 +37,9 @@ public final class InventoryView {
     }
 
     private void print() {
-        out.printf("SR %s  (%s SR)%s%n", inv.uuid() == null ? "?" : inv.uuid(), inv.type(),
-                inv.nameLabel() == null ? "" : "  \"" + inv.nameLabel() + "\"");
-        out.printf("   %s%n", inv.path());
+        out.printf("SR %s  (%s SR)%s%n", inv.uuid() == null ? "?" : t(inv.uuid()), t(inv.type()),
+                inv.nameLabel() == null ? "" : "  \"" + t(inv.nameLabel()) + "\"");
+        out.printf("   %s%n", t(inv.path()));
         long virtualUser = inv.vdis().stream().filter(v -> v.role() == VdiRole.USER || v.role() == VdiRole.RAW)
                 .mapToLong(VdiEntry::virtualSize).sum();
         long allocated = inv.vdis().stream().mapToLong(VdiEntry::allocatedBytes).sum();
@@ -50,7 +50,7 @@ public final class InventoryView {
         out.printf("   %s virtual in user and raw VDIs, %s allocated in all images%n",
                 Sizes.human(virtualUser), Sizes.human(allocated));
         out.println();
-        nameWidth = Math.max(40, inv.vdis().stream().mapToInt(v -> 3 * Math.max(0, v.depth() - 1) + v.uuid().length())
+        nameWidth = Math.max(40, inv.vdis().stream().mapToInt(v -> 3 * Math.max(0, v.depth() - 1) + t(v.uuid()).length())
                 .max().orElse(0));
         out.printf("   %-" + nameWidth + "s %-11s %10s %10s  %s%n", "VDI", "ROLE", "VIRTUAL", "ALLOCATED", "FLAGS / NAME");
         List<VdiEntry> roots = new ArrayList<>(children.getOrDefault(null, List.of()));
@@ -68,8 +68,11 @@ public final class InventoryView {
             out.println();
             out.println("   Leftovers of interrupted SM operations (not migrated):");
             for (Leftover l : inv.leftovers()) {
-                out.printf("     %-22s %s%s%n", l.kind(), relative(l.path()),
-                        l.content() == null ? "" : "  = \"" + l.content() + "\"");
+                Problem cause = inv.problems().stream().filter(p -> p.action() != null && p.covers(l.path()))
+                        .findFirst().orElse(null);
+                out.printf("     %-22s %s%s%s%n", t(l.kind()), t(relative(l.path())),
+                        l.content() == null ? "" : "  = \"" + t(l.content()) + "\"",
+                        cause == null ? "" : "  (see " + t(cause.code()) + " below)");
             }
         }
         out.println();
@@ -82,7 +85,14 @@ public final class InventoryView {
                     if (p.severity() == s) {
                         String where = relative(p.path());
                         String message = p.message().startsWith(p.path()) ? relative(p.message()) : where + ": " + p.message();
-                        out.printf("     %-7s %-26s %s%n", s.label(), p.code(), message);
+                        out.printf("     %-7s %-26s %s%n", s.label(), t(p.code()), t(message));
+                        if (!p.related().isEmpty()) {
+                            out.printf("     %-7s %-26s also: %s%n", "", "", t(String.join(", ",
+                                    p.related().stream().map(this::relative).toList())));
+                        }
+                        if (p.action() != null) {
+                            out.printf("     %-7s %-26s what to do: %s%n", "", "", t(p.action()));
+                        }
                     }
                 }
             }
@@ -96,6 +106,11 @@ public final class InventoryView {
         return path != null && path.startsWith(prefix) ? path.substring(prefix.length()) : String.valueOf(path);
     }
 
+    /** Everything printed here was read from a disk: escaped for the terminal. */
+    private static String t(String s) {
+        return TerminalText.escape(s);
+    }
+
     private static String plural(long n, String one, String many) {
         return n + " " + (n == 1 ? one : many);
     }
@@ -105,7 +120,7 @@ public final class InventoryView {
     }
 
     private void draw(VdiEntry v, String prefix, String branch, int level) {
-        String name = prefix + branch + v.uuid();
+        String name = prefix + branch + t(v.uuid());
         List<String> flags = new ArrayList<>();
         if (v.hidden()) {
             flags.add("hidden");
@@ -114,7 +129,7 @@ public final class InventoryView {
             flags.add("UNREADABLE");
         }
         if (v.nameLabel() != null) {
-            flags.add("\"" + v.nameLabel() + "\"");
+            flags.add("\"" + t(v.nameLabel()) + "\"");
         }
         out.printf("   %-" + nameWidth + "s %-11s %10s %10s  %s%n", name, v.role().label(), Sizes.human(v.virtualSize()),
                 Sizes.human(v.allocatedBytes()), String.join(" ", flags));

@@ -78,6 +78,14 @@ class LvmSrCliTest {
             if (mgt != null && !mgt.isNull() && !"1".equals(mgt.path("deleted").asText())) {
                 assertEquals(mgt.get("name_label").asText(), v.get("name_label").asText());
                 assertEquals(mgt.get("name_description").asText(), v.get("name_description").asText());
+                // The MGT snapshot record, as 'plan' carries it: booleans, empty as null.
+                assertEquals("1".equals(mgt.get("is_a_snapshot").asText()), v.get("is_a_snapshot").asBoolean(),
+                        e.get("lv").asText());
+                String of = mgt.get("snapshot_of").asText();
+                assertEquals(of.isEmpty() ? null : of, v.get("snapshot_of").isNull() ? null : v.get("snapshot_of").asText());
+                String time = mgt.get("snapshot_time").asText();
+                assertEquals(time.isEmpty() ? null : time,
+                        v.get("snapshot_time").isNull() ? null : v.get("snapshot_time").asText());
             }
         }
         List<String> leftovers = new ArrayList<>();

@@ -50,8 +50,12 @@ class ScanJsonTest {
         expected.get("leftovers").forEach(l -> expectedLeftovers.add(name(l.get("path")) + " " + l.get("kind").asText()));
         assertEquals(expectedLeftovers, leftovers);
 
+        // Every listed path is reported: at its own path, or as a related file of its cause.
         Set<String> problemPaths = new HashSet<>();
-        got.get("problems").forEach(p -> problemPaths.add(name(p.get("path"))));
+        got.get("problems").forEach(p -> {
+            problemPaths.add(name(p.get("path")));
+            p.get("related").forEach(x -> problemPaths.add(name(x)));
+        });
         for (JsonNode p : expected.get("problems")) {
             assertTrue(problemPaths.contains(name(p.get("path"))), "problem not reported for " + p);
         }

@@ -2,7 +2,7 @@ package org.smapimigrate.filesr;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +16,9 @@ import org.smapimigrate.vhd.VhdImage;
 /**
  * Resolves parent locators of VHD files the way {@code vhd_find_parent} does (relative to the
  * child's directory, locators tried in slot order, the first existing file wins), but confined to
- * one SR directory: an absolute path or one that leaves the directory is refused without being
- * touched ({@code locator-escape}). Keys are real paths.
+ * one SR directory: an absolute path, or one that leaves the directory by {@code ..} or through a
+ * symbolic link, is refused without anything outside being touched ({@code locator-escape}; see
+ * {@link ConfinedPath}). Keys are real paths.
  */
 public final class DirectoryParentResolver implements ParentResolver {
     private final Path root;
@@ -59,39 +60,21 @@ public final class DirectoryParentResolver implements ParentResolver {
             if (!loc.usable()) {
                 continue;
             }
-            String p = loc.path();
-            if (p.startsWith("/")) {
-                escapes.add(loc.describe());
-                continue;
+            ConfinedPath.Result r = ConfinedPath.resolve(root, dir, loc.path());
+            switch (r.outcome()) {
+                case ESCAPES -> escapes.add(loc.describe() + " (" + r.detail() + ")");
+                case MISSING, INVALID -> missing.add(loc.describe() + " (" + r.detail() + ")");
+                case INSIDE -> {
+                    if (r.path().equals(root)) {
+                        escapes.add(loc.describe() + " (the SR directory itself)");
+                    } else if (!Files.isRegularFile(r.path(), LinkOption.NOFOLLOW_LINKS)) {
+                        missing.add(loc.describe() + " (not a regular file)");
+                    } else {
+                        return r.path();
+                    }
+                }
+                default -> throw new IllegalStateException();
             }
-            Path candidate;
-            try {
-                candidate = dir.resolve(p).normalize();
-            } catch (InvalidPathException e) {
-                missing.add(loc.describe());
-                continue;
-            }
-            if (!candidate.startsWith(root) || candidate.equals(root)) {
-                escapes.add(loc.describe());
-                continue;
-            }
-            if (!Files.isRegularFile(candidate)) {
-                missing.add(loc.describe());
-                continue;
-            }
-            Path real;
-            try {
-                real = candidate.toRealPath();
-            } catch (IOException e) {
-                missing.add(loc.describe());
-                continue;
-            }
-            if (!real.startsWith(root)) {
-                // A symbolic link inside the SR pointing out of it.
-                escapes.add(loc.describe() + " -> " + real);
-                continue;
-            }
-            return real;
         }
         String name = parentName == null || parentName.isEmpty() ? "" : " (parent name field: " + parentName + ")";
         if (!escapes.isEmpty() && missing.isEmpty()) {

@@ -2,6 +2,7 @@ package org.smapimigrate.filesr;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.smapimigrate.chain.OwnSectorsDisk;
 import org.smapimigrate.chain.VhdChain;
@@ -69,12 +70,12 @@ public final class FileSr implements StorageRepository {
     @Override
     public VirtualDisk openVdi(String uuid) throws IOException {
         checkUuid(uuid);
-        Path vhd = directory.resolve(uuid + ".vhd");
-        if (Files.isRegularFile(vhd)) {
+        Path vhd = fileInside(uuid + ".vhd");
+        if (vhd != null) {
             return openImage(vhd);
         }
-        Path raw = directory.resolve(uuid + ".raw");
-        if (Files.isRegularFile(raw)) {
+        Path raw = fileInside(uuid + ".raw");
+        if (raw != null) {
             return RawFileDisk.open(raw);
         }
         throw noSuchVdi(uuid);
@@ -88,27 +89,42 @@ public final class FileSr implements StorageRepository {
     @Override
     public VirtualDisk openOwnSectors(String uuid) throws IOException {
         checkUuid(uuid);
-        Path vhd = directory.resolve(uuid + ".vhd");
-        if (Files.isRegularFile(vhd)) {
-            Path real = realInside(vhd);
-            RawFileDisk container = RawFileDisk.open(real);
+        Path vhd = fileInside(uuid + ".vhd");
+        if (vhd != null) {
+            RawFileDisk container = RawFileDisk.open(vhd);
             try {
-                return OwnSectorsDisk.of(VhdImage.open(container, real.toString()));
+                return OwnSectorsDisk.of(VhdImage.open(container, vhd.toString()));
             } catch (IOException | RuntimeException e) {
                 container.close();
                 throw e;
             }
         }
-        Path raw = directory.resolve(uuid + ".raw");
-        if (Files.isRegularFile(raw)) {
-            Path real = realInside(raw);
-            return OwnSectorsDisk.ofRaw(RawFileDisk.open(real), real.toString());
+        Path raw = fileInside(uuid + ".raw");
+        if (raw != null) {
+            return OwnSectorsDisk.ofRaw(RawFileDisk.open(raw), raw.toString());
         }
         throw noSuchVdi(uuid);
     }
 
+    /**
+     * The regular file {@code name} of the SR directory, links followed only while they stay
+     * inside it; null when there is none.
+     *
+     * @throws ImageDefectException {@code outside-sr} when it is a link leading out of the SR
+     */
+    private Path fileInside(String name) throws ImageDefectException {
+        ConfinedPath.Result r = ConfinedPath.resolve(directory, directory, name);
+        if (r.outcome() == ConfinedPath.Outcome.ESCAPES) {
+            throw new ImageDefectException("outside-sr", directory.resolve(name).toString(), -1,
+                    "leads outside the SR directory " + directory + " (" + r.detail() + "); not read");
+        }
+        return r.outcome() == ConfinedPath.Outcome.INSIDE && Files.isRegularFile(r.path(), LinkOption.NOFOLLOW_LINKS)
+                ? r.path() : null;
+    }
+
     private void checkUuid(String uuid) throws ImageDefectException {
-        if (uuid.isEmpty() || uuid.contains("/") || uuid.contains("\0") || uuid.equals(".") || uuid.equals("..")) {
+        if (uuid.isEmpty() || uuid.contains("/") || ConfinedPath.hasControlCharacters(uuid) || uuid.equals(".")
+                || uuid.equals("..")) {
             throw new ImageDefectException("no-such-vdi", directory.toString(), -1, "'" + uuid + "' is not a VDI uuid");
         }
     }
@@ -132,13 +148,17 @@ public final class FileSr implements StorageRepository {
         }
     }
 
-    /** The real path of {@code file}, refused when a link leads outside the SR directory. */
+    /** The path of {@code file} inside the SR, free of links; refused when a link leads outside. */
     private Path realInside(Path file) throws IOException {
-        Path real = file.toRealPath();
-        if (!real.startsWith(directory)) {
+        if (!file.startsWith(directory)) {
             throw new ImageDefectException("outside-sr", file.toString(), -1, "not inside the SR directory " + directory);
         }
-        return real;
+        ConfinedPath.Result r = ConfinedPath.resolve(directory, directory, directory.relativize(file).toString());
+        if (r.outcome() != ConfinedPath.Outcome.INSIDE) {
+            throw new ImageDefectException(r.outcome() == ConfinedPath.Outcome.ESCAPES ? "outside-sr" : "no-such-file",
+                    file.toString(), -1, r.detail() + " (SR directory " + directory + ")");
+        }
+        return r.path();
     }
 
     /** Holds nothing open. */

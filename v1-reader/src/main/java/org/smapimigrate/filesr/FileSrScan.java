@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.smapimigrate.chain.VhdChain;
 import org.smapimigrate.disk.ImageDefectException;
+import org.smapimigrate.inventory.Advice;
 import org.smapimigrate.inventory.Leftover;
 import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.Severity;
@@ -85,6 +86,19 @@ final class FileSrScan {
             }
         }
 
+        // Causes first (an interrupted GC operation and all it left), so that the VDIs they explain
+        // are not reported a second time.
+        for (Map.Entry<Path, SrFileKind> e : kinds.entrySet()) {
+            if (e.getValue() == SrFileKind.GC_JOURNAL) {
+                gcJournal(e.getKey(), e.getKey().getFileName().toString());
+            }
+        }
+        for (Map.Entry<Path, SrFileKind> e : kinds.entrySet()) {
+            if (e.getValue() == SrFileKind.OLD_LEAF) {
+                oldLeaf(e.getKey(), e.getKey().getFileName().toString());
+            }
+        }
+
         List<VdiEntry> vdis = new ArrayList<>();
         for (Map.Entry<Path, SrFileKind> e : kinds.entrySet()) {
             Path p = e.getKey();
@@ -92,11 +106,8 @@ final class FileSrScan {
             switch (e.getValue()) {
                 case VHD_VDI -> vdis.add(vhdVdi(p, name, parents.contains(p)));
                 case RAW_VDI -> vdis.add(rawVdi(p, name));
-                case OLD_LEAF -> imageLeftover(p, name, "old-leaf-coalesce",
-                        "leaf-coalesce leftover: the old leaf renamed by an interrupted GC leaf-coalesce");
-                case SNAPSHOT_TEMP -> imageLeftover(p, name, "snapshot-temp",
-                        "snapshot temp file left by an interrupted snapshot; SM deletes it");
-                case GC_JOURNAL -> gcJournal(p, name);
+                case OLD_LEAF, GC_JOURNAL -> { }
+                case SNAPSHOT_TEMP -> snapshotTemp(p, name);
                 case RESIZE_JOURNAL_CANDIDATE -> resizeJournal(p, name);
                 case CBT_LOG -> problem(Severity.INFO, "cbt-log", p, "changed-block-tracking log: not migrated");
                 case INTELLICACHE -> problem(Severity.INFO, "intellicache", p, "IntelliCache file: not migrated");
@@ -220,7 +231,7 @@ final class FileSrScan {
         if (role == VdiRole.HIDDEN_LEAF) {
             problem(Severity.INFO, "hidden-leaf", p, "hidden leaf: no image uses it and GC would delete it");
         }
-        if (role == VdiRole.BASE_COPY && f.readable() && !f.hidden) {
+        if (role == VdiRole.BASE_COPY && f.readable() && !f.hidden && !explained(p)) {
             problem(Severity.WARNING, "base-copy-not-hidden", p, "parent of other images but not hidden:"
                     + " an interrupted snapshot or leaf-coalesce (see journals and leftovers)");
         }
@@ -251,41 +262,147 @@ final class FileSrScan {
         return u == null ? n : u;
     }
 
-    private void imageLeftover(Path p, String name, String kind, String what) {
-        ImageFacts f = images.get(p);
-        ChainStatus s = status(f);
-        leftovers.add(new Leftover(p.toString(), kind, SrFileKind.uuidOf(name), null, s.error() == null));
-        problem(Severity.WARNING, "leftover-" + kind, p, what);
-        chainProblems(p, s);
+    /** {@code <uuid>.vhd.new}: the whole cause is this one file. */
+    private void snapshotTemp(Path p, String name) {
+        String id = SrFileKind.uuidOf(name);
+        ChainStatus s = status(images.get(p));
+        leftovers.add(new Leftover(p.toString(), "snapshot-temp", id, null, s.error() == null));
+        cause(Severity.WARNING, "leftover-snapshot-temp", p, "An interrupted snapshot of " + id + " left the"
+                + " temporary file " + name + " (not a VDI; SM deletes it)" + unreadableNote(name, s) + ".",
+                "Nothing to do for the migration: that snapshot does not exist; take it again if needed.", List.of());
     }
 
-    private void gcJournal(Path p, String name) throws IOException {
+    /** {@code OLD_<uuid>.vhd} not already part of a leaf-coalesce with its journal. */
+    private void oldLeaf(Path p, String name) {
+        String id = SrFileKind.uuidOf(name);
+        ChainStatus s = status(images.get(p));
+        leftovers.add(new Leftover(p.toString(), "old-leaf-coalesce", id, null, s.error() == null));
+        if (explained(p)) {
+            return;
+        }
+        boolean current = kinds.containsKey(dir.resolve(id + ".vhd"));
+        cause(Severity.WARNING, "interrupted-leaf-coalesce", p, "A leaf-coalesce of " + id + " by SM's garbage"
+                + " collector stopped without its journal: " + name + " is the old leaf, renamed; " + (current
+                ? id + ".vhd (its parent, renamed) holds the coalesced data"
+                : "no " + id + ".vhd exists, so VDI " + id + " is not in the VDI list and is not migrated")
+                + unreadableNote(name, s) + ".", Advice.LET_SM_RECOVER, List.of());
+    }
+
+    private void gcJournal(Path p, String name) {
         String type = SrFileKind.journalType(name);
         String id = SrFileKind.uuidOf(name);
-        String value = readSmall(p).trim();
-        String kind = "journal-" + type;
-        leftovers.add(new Leftover(p.toString(), kind, id, value, null));
-        problem(Severity.WARNING, "leftover-" + kind, p, "GC journal " + name + " = '" + value + "'");
+        String value;
+        try {
+            value = stripWhitespace(readSmall(p));
+        } catch (IOException e) {
+            cause(Severity.WARNING, "unreadable-file", p, "GC journal " + name + " cannot be read ("
+                    + e.getMessage() + "); a GC operation on " + id + " was interrupted.", Advice.LET_SM_RECOVER,
+                    List.of());
+            return;
+        }
+        leftovers.add(new Leftover(p.toString(), "journal-" + type, id, value, null));
         switch (type) {
-            case "coalesce" -> problem(Severity.WARNING, "interrupted-coalesce", p, "GC was coalescing " + id
-                    + " into its parent" + parentNote(id) + "; the child's blocks still override the parent, so no"
-                    + " leaf's data is at risk. SM's GC redoes the coalesce (running vhd-util repair on the parent"
-                    + " if needed)");
-            case "relink" -> problem(Severity.WARNING, "interrupted-relink", p, "GC had coalesced " + id
-                    + " into its parent and was re-pointing its children; SM's GC finishes the relink and deletes "
-                    + id);
-            default -> {
-                // leaf_<L> = P (sm cleanup._handleInterruptedCoalesceLeaf): undo if P or OLD_L still exists.
-                boolean parentExists = Files.exists(dir.resolve(value + ".vhd")) || Files.exists(dir.resolve(value + ".raw"));
-                boolean oldExists = Files.exists(dir.resolve("OLD_" + id + ".vhd"));
-                String action = parentExists || oldExists
-                        ? "SM will undo it: rename OLD_" + id + ".vhd back to " + id + ".vhd if needed, re-hide "
-                        + value + ".vhd and remove the journal"
-                        : "SM will finish it: " + id + ".vhd now holds the coalesced data; the journal is removed";
-                problem(Severity.WARNING, "interrupted-leaf-coalesce", p, "GC was coalescing leaf " + id
-                        + " into its parent " + value + " when it stopped; " + action);
+            case "coalesce" -> cause(Severity.WARNING, "interrupted-coalesce", p, "SM's garbage collector was"
+                    + " coalescing " + id + " into its parent" + parentNote(id) + " when it stopped (journal " + name
+                    + "); the child's blocks still override the parent's, so no leaf's data is at risk. SM's GC"
+                    + " redoes the coalesce, running vhd-util repair on the parent if needed.", Advice.SAFE_AS_IS,
+                    List.of());
+            case "relink" -> cause(Severity.WARNING, "interrupted-relink", p, "SM's garbage collector had"
+                    + " coalesced " + id + " into its parent and was re-pointing its children when it stopped"
+                    + " (journal " + name + "); it finishes the relink and deletes " + id + ".", Advice.SAFE_AS_IS,
+                    List.of());
+            default -> leafJournal(p, name, id, value);
+        }
+    }
+
+    /**
+     * {@code leaf_<L> = P}, with {@code OLD_<L>.vhd} and the un-hidden parent {@code P.vhd} it
+     * leaves: one interrupted leaf-coalesce (SM {@code cleanup._handleInterruptedCoalesceLeaf}:
+     * undone if P or OLD_L still exists, else finished).
+     */
+    private void leafJournal(Path p, String name, String id, String value) {
+        Path old = dir.resolve("OLD_" + id + ".vhd");
+        boolean oldExists = kinds.containsKey(old);
+        List<String> related = new ArrayList<>();
+        if (oldExists) {
+            related.add(old.toString());
+        }
+        if (!isPlainName(value)) {
+            cause(Severity.WARNING, "journal-value-invalid", p, "GC journal " + name + " should hold the uuid of"
+                    + " the parent " + id + " was being coalesced into, but holds \"" + value + "\", which is not a"
+                    + " file name in the SR (" + whyNotPlain(value) + "); it was not followed. A leaf-coalesce of "
+                    + id + " was interrupted, or the file was edited.", Advice.LOOK_ON_HOST, related);
+            return;
+        }
+        // Looked up in the directory listing: nothing is opened or even stat()ed for a journal value.
+        Path parent = dir.resolve(value + ".vhd");
+        boolean parentExists = kinds.containsKey(parent) || kinds.containsKey(dir.resolve(value + ".raw"));
+        boolean leafExists = kinds.containsKey(dir.resolve(id + ".vhd"));
+        ImageFacts pf = images.get(parent);
+        String unhidden = "";
+        if (pf != null) {
+            related.add(parent.toString());
+            if (pf.readable() && !pf.hidden) {
+                unhidden = "; its parent " + value + ".vhd is un-hidden";
             }
         }
+        String action = parentExists || oldExists
+                ? "SM undoes it: renames OLD_" + id + ".vhd back to " + id + ".vhd if needed, re-hides " + value
+                + ".vhd and removes the journal"
+                : "SM finishes it: " + id + ".vhd now holds the coalesced data; the journal is removed";
+        ChainStatus oldStatus = oldExists ? status(images.get(old)) : null;
+        cause(Severity.WARNING, "interrupted-leaf-coalesce", p, "SM's garbage collector was coalescing leaf " + id
+                + " into its parent " + value + " when it stopped (journal " + name
+                + (oldExists ? ", old leaf OLD_" + id + ".vhd" : "") + unhidden + "). " + action
+                + (leafExists ? "" : ". Until then VDI " + id + " is not in the VDI list and is not migrated")
+                + (oldStatus == null ? "" : unreadableNote("OLD_" + id + ".vhd", oldStatus)) + ".",
+                Advice.LET_SM_RECOVER, related);
+    }
+
+    private static String unreadableNote(String name, ChainStatus s) {
+        return s.error() == null ? "" : "; " + name + " does not read (" + s.error().code() + ": "
+                + s.error().getMessage() + ")";
+    }
+
+    /** A file already part of a cause reported with another path. */
+    private boolean explained(Path p) {
+        String s = p.toString();
+        return problems.stream().anyMatch(x -> x.action() != null && x.covers(s));
+    }
+
+    private void cause(Severity severity, String code, Path p, String message, String action, List<String> related) {
+        problems.add(new Problem(severity, code, p.toString(), message, action, related));
+    }
+
+    /**
+     * A journal value usable as the name of a file in the SR directory: SM writes a VDI uuid.
+     * Anything that could name another directory (a '/', '..'), hide in a terminal (control
+     * characters) or not be a path at all (NUL) is refused before any use.
+     */
+    static boolean isPlainName(String value) {
+        return whyNotPlain(value) == null;
+    }
+
+    private static String whyNotPlain(String value) {
+        if (value.isEmpty()) {
+            return "empty";
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "holds NUL";
+        }
+        if (ConfinedPath.hasControlCharacters(value)) {
+            return "holds control characters";
+        }
+        if (value.indexOf('/') >= 0) {
+            return "holds '/'";
+        }
+        if (value.equals(".") || value.equals("..")) {
+            return "is '" + value + "'";
+        }
+        if (value.length() > 200) {
+            return "longer than a file name";
+        }
+        return null;
     }
 
     private String parentNote(String id) {
@@ -296,14 +413,18 @@ final class FileSrScan {
     private void resizeJournal(Path p, String name) throws IOException {
         byte[] head = new byte[VJOURNAL_COOKIE.length];
         int n;
-        try (InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            problem(Severity.INFO, "unreadable-file", p, "cannot be read (" + e.getMessage() + "); ignored");
+            return;
         }
         if (n == head.length && java.util.Arrays.equals(head, VJOURNAL_COOKIE)) {
             String id = SrFileKind.uuidOf(name);
             leftovers.add(new Leftover(p.toString(), "resize-journal", id, null, null));
-            problem(Severity.WARNING, "leftover-resize-journal", p, "journal of an interrupted 'vhd-util resize' of "
-                    + id + ": replay or revert it on the host (vhd-util revert) before migrating that VDI");
+            cause(Severity.WARNING, "leftover-resize-journal", p, "Journal of an interrupted 'vhd-util resize' of "
+                    + id + ": the VHD may be disabled (v_poison cookie) until the journal is replayed.",
+                    Advice.REPLAY_RESIZE, List.of());
         } else {
             problem(Severity.INFO, "unknown-file", p, "file not used by SM; ignored");
         }
@@ -330,20 +451,40 @@ final class FileSrScan {
                 continue;
             }
             String names = String.join(", ", g.stream().map(x -> x.fileName).toList());
+            List<String> fresh = new ArrayList<>();
             for (ImageFacts f : g) {
                 if (reported.add(f.path)) {
                     leftovers.add(new Leftover(f.path.toString(), "hardlink-twin", SrFileKind.uuidOf(f.fileName),
                             null, status(f).error() == null));
-                    problem(Severity.WARNING, "leftover-hardlink-twin", f.path, "the same image under several names ("
-                            + names + "): a snapshot stopped between link() and rename(); SM's clean-up decides"
-                            + " which name survives");
+                    fresh.add(f.path.toString());
                 }
+            }
+            if (!fresh.isEmpty()) {
+                // One cause, one problem: at the first name, the others related.
+                cause(Severity.WARNING, "leftover-hardlink-twin", Path.of(fresh.get(0)), "The same image under"
+                        + " several names (" + names + "): a snapshot stopped between link() and rename(); SM's"
+                        + " clean-up decides which name survives.", Advice.LET_SM_RECOVER,
+                        fresh.subList(1, fresh.size()));
             }
         }
     }
 
+    /** Python's {@code str.strip()} as SM reads journals: spaces, tabs and line ends, not NUL. */
+    private static String stripWhitespace(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && " \t\r\n".indexOf(s.charAt(from)) >= 0) {
+            from++;
+        }
+        while (to > from && " \t\r\n".indexOf(s.charAt(to - 1)) >= 0) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    /** Never through a link: the listing saw a regular file, and a swapped-in link is not followed. */
     private static String readSmall(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             return new String(in.readNBytes(MAX_JOURNAL_BYTES), StandardCharsets.UTF_8);
         }
     }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.smapimigrate.chain.VhdChain;
 import org.smapimigrate.disk.ImageDefectException;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.inventory.Advice;
 import org.smapimigrate.inventory.Leftover;
 import org.smapimigrate.inventory.Problem;
 import org.smapimigrate.inventory.Severity;
@@ -57,16 +58,26 @@ final class LvhdScan {
         volumeGroupProblems();
         metadataVolumeProblems();
         resolveParents();
+        // Journals first: an interrupted operation is one problem with all it left behind, so
+        // the volumes it explains are not reported again below.
+        for (LogicalVolume lv : vg.lvs()) {
+            if (names.get(lv.name()).kind() == VolumeName.Kind.JOURNAL) {
+                journal(lv);
+            }
+        }
         for (LogicalVolume lv : vg.lvs()) {
             VolumeName name = names.get(lv.name());
             switch (name.kind()) {
                 case VHD -> vdis.add(vhdVdi(lv, name));
                 case RAW -> vdis.add(rawVdi(lv, name));
                 case OLD_VHD -> oldLeafCoalesce(lv, name);
-                case JOURNAL -> journal(lv);
-                case RESIZE_JOURNAL -> leftover(lv.name(), "resize-journal", name.uuid(), null, null,
-                        "vhd-util resize journal of VDI " + name.uuid() + ": a resize was interrupted; the VHD"
-                                + " may carry the v_poison cookie until the journal is replayed or reverted");
+                case JOURNAL -> { }
+                case RESIZE_JOURNAL -> {
+                    leftovers.add(new Leftover(lv.name(), "resize-journal", name.uuid(), null, null));
+                    cause("leftover-resize-journal", lv.name(), "vhd-util resize journal of VDI " + name.uuid()
+                            + ": a resize was interrupted; the VHD may carry the v_poison cookie until the journal"
+                            + " is replayed or reverted.", Advice.REPLAY_RESIZE, List.of());
+                }
                 case CBT_LOG -> problem(Severity.INFO, "cbt-log", lv.name(), "changed-block-tracking log of VDI "
                         + name.uuid() + "; not migrated");
                 case QCOW2 -> problem(Severity.WARNING, "unsupported-volume", lv.name(), "XCP-ng qcow2 VDI "
@@ -247,15 +258,15 @@ final class LvhdScan {
     private void oldLeafCoalesce(LogicalVolume lv, VolumeName name) {
         boolean readable = opens(lv.name());
         String vdi = name.uuid();
-        boolean journal = names.keySet().stream().anyMatch(n -> n.startsWith("leaf_" + vdi + "_"));
+        leftovers.add(new Leftover(lv.name(), "old-leaf-coalesce", vdi, null, readable));
+        if (explained(lv.name())) {
+            return; // part of the leaf_ journal's interrupted leaf-coalesce
+        }
         String current = VolumeName.VHD_PREFIX + vdi;
-        String meaning = journal
-                ? "with its leaf_ journal: SM undoes the coalesce if the parent or this OLD_ volume still exists"
-                : "without a journal: GC coalesced VDI " + vdi + " into its parent, renamed the parent to "
-                        + current + (names.containsKey(current) ? " (present, it holds the data)" : " (missing!)")
-                        + " and stopped before deleting this volume";
-        leftover(lv.name(), "old-leaf-coalesce", vdi, null, readable, "leaf-coalesce leftover of VDI " + vdi + " "
-                + meaning + "; SM's scan skips it");
+        cause("interrupted-leaf-coalesce", lv.name(), "Leaf-coalesce leftover of VDI " + vdi + " without a"
+                + " journal: GC coalesced VDI " + vdi + " into its parent, renamed the parent to " + current
+                + (names.containsKey(current) ? " (present, it holds the data)" : " (missing!)") + " and stopped"
+                + " before deleting " + lv.name() + "; SM's scan skips it.", Advice.LET_SM_RECOVER, List.of());
     }
 
     private void journal(LogicalVolume lv) throws IOException {
@@ -266,20 +277,45 @@ final class LvhdScan {
             j = Journal.read(lv.name(), null);
         }
         if (j == null) {
-            leftover(lv.name(), "journal", null, null, null, "journal LV whose name is not <type>_<id>_<value>");
+            leftovers.add(new Leftover(lv.name(), "journal", null, null, null));
+            cause("leftover-journal", lv.name(), "Journal LV whose name is not <type>_<id>_<value>.",
+                    Advice.LOOK_ON_HOST, List.of());
             return;
         }
-        leftover(lv.name(), j.leftoverKind(), j.id(), j.value(), null, "SM journal '" + j.type() + "' of " + j.id()
-                + " = " + j.value() + ": an operation was interrupted");
-        if (j.type().equals("clone")) {
-            interruptedSnapshot(j);
-        } else if (j.type().equals("inflate")) {
-            VhdVolume v = sr.vhdVolumes().get(VolumeName.VHD_PREFIX + j.id());
-            if (v != null && v.footerSource() != org.smapimigrate.vhd.VhdImage.FooterSource.PRIMARY) {
-                problem(Severity.WARNING, "interrupted-inflate", lv.name(), "inflate of VDI " + j.id() + " from "
-                        + j.value() + " bytes was interrupted: its LV has no footer at the end; read through the"
-                        + " footer copy at offset 0");
+        leftovers.add(new Leftover(lv.name(), j.leftoverKind(), j.id(), j.value(), null));
+        switch (j.type()) {
+            case "clone" -> interruptedSnapshot(j);
+            case "inflate" -> {
+                VhdVolume v = sr.vhdVolumes().get(VolumeName.VHD_PREFIX + j.id());
+                boolean noFooter = v != null && v.footerSource() != org.smapimigrate.vhd.VhdImage.FooterSource.PRIMARY;
+                cause("interrupted-inflate", lv.name(), "Inflate of VDI " + j.id() + " to " + j.value()
+                        + " bytes was interrupted (journal " + lv.name() + ")" + (noFooter ? ": its LV has no footer"
+                        + " at the end; it is read through the footer copy at offset 0" : "") + ".",
+                        Advice.LET_SM_RECOVER, v == null ? List.of() : List.of(v.lv()));
             }
+            case "leaf" -> {
+                List<String> related = new ArrayList<>();
+                String old = VolumeName.OLD_PREFIX + j.id();
+                if (names.containsKey(old)) {
+                    related.add(old);
+                }
+                String parent = existing(j.value());
+                if (parent != null) {
+                    related.add(parent);
+                }
+                cause("interrupted-leaf-coalesce", lv.name(), "SM's garbage collector was coalescing leaf " + j.id()
+                        + " into its parent " + j.value() + " when it stopped (journal " + lv.name()
+                        + (names.containsKey(old) ? ", old leaf " + old : "") + "): SM undoes it if the parent or"
+                        + " the OLD_ volume still exists, else finishes it" + (existing(j.id()) == null
+                        ? "; until then VDI " + j.id() + " is not in the VDI list and is not migrated" : "") + ".",
+                        Advice.LET_SM_RECOVER, related);
+            }
+            case "coalesce", "relink" -> cause("interrupted-" + j.type(), lv.name(), "SM's garbage collector was"
+                    + (j.type().equals("coalesce") ? " coalescing " + j.id() + " into its parent"
+                    : " re-pointing the children of " + j.id() + " after coalescing it") + " when it stopped"
+                    + " (journal " + lv.name() + "); the chains still read as before.", Advice.SAFE_AS_IS, List.of());
+            default -> cause("leftover-" + j.leftoverKind(), lv.name(), "SM journal '" + j.type() + "' of " + j.id()
+                    + " = " + j.value() + ": an operation was interrupted.", Advice.LET_SM_RECOVER, List.of());
         }
     }
 
@@ -312,11 +348,17 @@ final class LvhdScan {
                 evidence.add(id + " has no MGT entry");
             }
         }
-        problem(Severity.WARNING, "interrupted-snapshot", j.lv(), "snapshot of VDI " + orig + " was interrupted"
-                + " (base " + base + (clone.isEmpty() ? "" : ", second child " + clone) + "): "
+        List<String> related = new ArrayList<>();
+        for (String lv : new String[] {baseLv, origLv, clone.isEmpty() ? null : existing(clone)}) {
+            if (lv != null && !related.contains(lv)) {
+                related.add(lv);
+            }
+        }
+        cause("interrupted-snapshot", j.lv(), "Snapshot of VDI " + orig + " was interrupted (journal " + j.lv()
+                + ", base " + base + (clone.isEmpty() ? "" : ", second child " + clone) + "): "
                 + String.join("; ", evidence) + ". SM undoes it on the next attach (deletes the new children,"
                 + " renames the base back to VDI " + orig + ", un-hides it). The data of VDI " + orig
-                + " is intact either way");
+                + " is intact either way.", Advice.LET_SM_RECOVER, related);
     }
 
     private boolean opens(String lv) {
@@ -340,8 +382,8 @@ final class LvhdScan {
     /** A base copy is hidden and its LV read-only once a snapshot completes ({@code LVHDVDI._snapshot}). */
     private void baseCopyProblems() {
         for (VdiEntry v : vdis) {
-            if (v.role() != VdiRole.BASE_COPY) {
-                continue;
+            if (v.role() != VdiRole.BASE_COPY || explained(v.lv())) {
+                continue; // an interrupted snapshot's base is reported with it
             }
             if (!v.hidden()) {
                 problem(Severity.WARNING, "base-not-hidden", v.lv(), "parent of " + String.join(", ",
@@ -361,7 +403,7 @@ final class LvhdScan {
         Set<String> vdiUuids = new HashSet<>();
         for (VdiEntry v : vdis) {
             vdiUuids.add(v.uuid());
-            if (!mgt.containsKey(v.uuid())) {
+            if (!mgt.containsKey(v.uuid()) && !explained(v.lv())) {
                 problem(Severity.WARNING, "vdi-not-in-mgt", v.lv(), "VDI " + v.uuid() + " has no live MGT slot: a"
                         + " rescan would show it without a name");
             }
@@ -411,9 +453,14 @@ final class LvhdScan {
         return r == null ? null : r.nameDescription();
     }
 
-    private void leftover(String lv, String kind, String vdi, String content, Boolean readable, String message) {
-        leftovers.add(new Leftover(lv, kind, vdi, content, readable));
-        problem(Severity.WARNING, "leftover-" + kind, lv, message);
+    /** One interrupted operation with all it left behind ({@code related}) and what to do. */
+    private void cause(String code, String lv, String message, String action, List<String> related) {
+        problems.add(new Problem(Severity.WARNING, code, lv, message, action, related));
+    }
+
+    /** An LV already part of a cause reported at another LV. */
+    private boolean explained(String lv) {
+        return problems.stream().anyMatch(p -> p.action() != null && p.covers(lv));
     }
 
     private void problem(Severity severity, String code, String path, String message) {

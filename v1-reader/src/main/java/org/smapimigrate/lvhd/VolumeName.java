@@ -1,6 +1,7 @@
 package org.smapimigrate.lvhd;
 
 import org.smapimigrate.lvm.LogicalVolume;
+import org.smapimigrate.lvm.LvmName;
 
 /**
  * What an LV of an LVHD SR is, from its name and tags (smapiv1-layout part B, {@code lvhdutil.py},
@@ -41,6 +42,10 @@ public record VolumeName(Kind kind, String uuid) {
 
     public static VolumeName of(LogicalVolume lv) {
         String n = lv.name();
+        if (!LvmName.isValid(n)) {
+            // Not a name LVM writes: never a VDI, so it never becomes a uuid, a path or a file name.
+            return new VolumeName(Kind.OTHER, null);
+        }
         if (n.equals(MGT_NAME)) {
             return new VolumeName(Kind.MGT, null);
         }

@@ -123,8 +123,13 @@ public final class MetadataImport {
             List<Segment> segments = segments(s, at, vg);
             long extents = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).endExtent();
             LogicalVolume.Problem problem = null;
+            if (!LvmName.isValid(s.name())) {
+                problem = new LogicalVolume.Problem("lv-name-invalid", "LV name \"" + s.name() + "\" is not one LVM"
+                        + " allows (1-127 of a-z A-Z 0-9 + _ . -, not starting with '-'): the metadata was not"
+                        + " written by LVM; the LV is not read");
+            }
             for (Segment seg : segments) {
-                if (!seg.isStriped()) {
+                if (problem == null && !seg.isStriped()) {
                     problem = new LogicalVolume.Problem("unsupported-segment", "LV " + s.name() + " "
                             + seg.name() + " has type '" + seg.type()
                             + "': only linear and striped segments can be read");

@@ -52,7 +52,10 @@ class FileSrLayoutTest {
         assertEquals(2, inv.vdis().size());
         List<Leftover> twins = inv.leftovers().stream().filter(l -> l.kind().equals("hardlink-twin")).toList();
         assertEquals(2, twins.size(), inv.leftovers().toString());
-        assertTrue(codesAt(inv, sr.resolve(B + ".vhd")).contains("leftover-hardlink-twin"));
+        List<Problem> twin = inv.problems().stream().filter(p -> p.code().equals("leftover-hardlink-twin")).toList();
+        assertEquals(1, twin.size(), "one cause, one problem: " + twin);
+        assertTrue(twin.get(0).covers(sr.resolve(A + ".vhd").toString())
+                && twin.get(0).covers(sr.resolve(B + ".vhd").toString()), twin.toString());
     }
 
     @Test

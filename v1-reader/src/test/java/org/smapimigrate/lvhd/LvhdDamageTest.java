@@ -64,6 +64,24 @@ class LvhdDamageTest {
     }
 
     @Test
+    void anLvNameLvmWouldRefuseNeverBecomesAVdi() throws IOException {
+        String esc = String.valueOf((char) 27);
+        for (String hostile : List.of("VHD-../../../tmp/escape", "VHD-a/b", "VHD-" + esc + "[31m", "..", "-VHD-x")) {
+            PvHeadEditor ed = new PvHeadEditor();
+            ed.text(ed.text().replace(BASE + " {", "\"" + hostile + "\" {"));
+            try (LvhdSr sr = LvhdSr.open(List.of(ed.writeFull(dir, "pv.img")))) {
+                assertTrue(sr.volumeGroup().volumeGroup().lv(hostile).isPresent(), "the LV is not named " + hostile);
+                SrInventory inv = sr.inventory();
+                assertTrue(inv.vdis().stream().noneMatch(v -> hostile.equals(v.lv()) || v.uuid().contains("/")
+                        || v.uuid().contains(esc) || v.uuid().equals("..")), hostile + ": " + inv.vdis());
+                assertEquals(1, errors(inv, "lv-name-invalid", hostile).size(), hostile + ": " + inv.problems());
+                assertThrows(ImageDefectException.class, () -> sr.openVdi("../../../tmp/escape").close());
+            }
+            java.nio.file.Files.delete(dir.resolve("pv.img"));
+        }
+    }
+
+    @Test
     void aMissingParentMakesOnlyItsChildrenUnreadable() throws IOException {
         PvHeadEditor ed = new PvHeadEditor();
         ed.text(ed.text().replace(BASE + " {", "gone_" + BASE.substring(4) + " {"));

@@ -96,7 +96,26 @@ public sealed interface Implementation {
                 return ctx.reportInputMismatch(Implementation.class, "%s without a string \"%s\": %s",
                         tag, required, node);
             }
+            if ((type == File.class || type == BlockDevice.class) && !usablePath(payload.get("path").asText())) {
+                // The path is opened for writing: a relative one would land in our working
+                // directory, and NUL or control bytes are no path at all.
+                return ctx.reportInputMismatch(Implementation.class, "%s path must be absolute, without NUL or"
+                        + " control characters: %s", tag, node);
+            }
             return m.treeToValue(payload, type);
+        }
+
+        private static boolean usablePath(String path) {
+            if (!path.startsWith("/")) {
+                return false;
+            }
+            for (int i = 0; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

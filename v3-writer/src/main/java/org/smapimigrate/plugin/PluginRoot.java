@@ -33,8 +33,12 @@ public final class PluginRoot {
 
     /** The volume plugin {@code volume/<name>}; fails when the directory is missing. */
     public VolumePlugin volumePlugin(String name) throws IOException {
+        if (!plainName(name)) {
+            throw new IOException("no volume plugin '" + name + "' in " + root.resolve("volume")
+                    + " (a plugin name is one directory name)");
+        }
         Path dir = root.resolve("volume").resolve(name);
-        if (name.contains("/") || !Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
             throw new IOException("no volume plugin '" + name + "' in " + root.resolve("volume")
                     + " (each volume plugin is a directory there)");
         }
@@ -43,8 +47,20 @@ public final class PluginRoot {
 
     /** True when a datapath plugin is registered for the URI scheme {@code scheme}. */
     public boolean hasDatapath(String scheme) {
-        return scheme != null && !scheme.isEmpty() && !scheme.contains("/")
+        // The scheme comes from a URI a plugin returned: only RFC 3986 section 3.1 syntax
+        // (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) may name a directory, so never "..".
+        return scheme != null && SCHEME.matcher(scheme).matches()
                 && Files.isDirectory(root.resolve("datapath").resolve(scheme));
+    }
+
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
+    /** One directory name: not empty, '.' or '..', without '/', NUL or control characters. */
+    private static boolean plainName(String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+            return false;
+        }
+        return name.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0));
     }
 
     /** The datapath plugin {@code datapath/<scheme>}; fails when the directory is missing. */

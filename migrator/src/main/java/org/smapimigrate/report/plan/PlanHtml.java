@@ -48,6 +48,9 @@ public final class PlanHtml {
         String sr = plan.source().uuid() == null ? plan.source().path() : plan.source().uuid();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                // Defence in depth behind the escaping: the page runs no script and loads nothing.
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
+                .append("style-src 'unsafe-inline'\">\n")
                 .append("<title>Migration plan · SR ").append(esc(sr)).append("</title>\n<style>\n")
                 .append(PlanStyle.CSS).append("</style>\n</head>\n<body>\n")
                 // Base copies are drawn hatched; the pattern is shared by every tree drawing.

@@ -13,6 +13,7 @@ import org.smapimigrate.plan.Strategy;
 import org.smapimigrate.plan.StrategyFigures;
 import org.smapimigrate.plan.TargetCapabilities;
 import org.smapimigrate.plan.Totals;
+import org.smapimigrate.report.MarkdownText;
 import org.smapimigrate.report.Sizes;
 
 /** The plan as Markdown, with the same sections as the HTML page; trees as indented text. */
@@ -36,10 +37,11 @@ public final class PlanMarkdown {
     private String document() {
         String sr = plan.source().uuid() == null ? plan.source().path() : plan.source().uuid();
         Totals t = plan.totals();
-        b.append("# Migration plan: SR `").append(sr).append("`\n\n")
-                .append(plan.source().type()).append(" SR")
+        b.append("# Migration plan: SR ").append(MarkdownText.code(sr)).append("\n\n")
+                .append(text(plan.source().type())).append(" SR")
                 .append(plan.source().nameLabel() == null ? "" : " \"" + text(plan.source().nameLabel()) + "\"")
-                .append(" at `").append(plan.source().path()).append("` → ").append(text(plan.target().description()))
+                .append(" at ").append(MarkdownText.code(plan.source().path())).append(" → ")
+                .append(text(plan.target().description()))
                 .append("\n\n**").append(plan.strategy() == Strategy.PRESERVE ? "Snapshot trees kept" : "Every VDI flattened")
                 .append(".** ").append(text(plan.strategyReason())).append("\n\n## Summary\n\n")
                 .append("| | |\n|---|---|\n")
@@ -56,7 +58,7 @@ public final class PlanMarkdown {
                 .append(" |\n| Estimated time | ").append(Durations.human(t.estimatedSeconds())).append(": copy ")
                 .append(Sizes.human(t.bytesToCopy())).append(" + verify ").append(Sizes.human(t.bytesToVerify()))
                 .append(" at ").append(Sizes.rate(plan.throughput().bytesPerSecond())).append(" (")
-                .append(plan.throughput().basis()).append(") |\n")
+                .append(cell(plan.throughput().basis())).append(") |\n")
                 .append("| Risks | ").append(count("error")).append(" errors, ").append(count("warning"))
                 .append(" warnings, ").append(count("info")).append(" notes |\n\n");
         strategies();
@@ -64,7 +66,7 @@ public final class PlanMarkdown {
         risks();
         target();
         steps();
-        b.append("---\nPlan format `").append(plan.format()).append("`. Figures are allocated bytes in whole VHD "
+        b.append("---\nPlan format ").append(MarkdownText.code(plan.format())).append(". Figures are allocated bytes in whole VHD "
                 + "blocks; the data moved can be less.\n");
         return b.toString();
     }
@@ -113,7 +115,8 @@ public final class PlanMarkdown {
             drawn += rows.size();
             long vdis = rows.stream().filter(r -> r.node().disposition() == NodeDisposition.MIGRATED).count();
             b.append("Tree ").append(index).append(" (").append(rows.size()).append(rows.size() == 1 ? " image, " : " images, ")
-                    .append(vdis).append(vdis == 1 ? " VDI migrated" : " VDIs migrated").append("):\n\n```text\n");
+                    .append(vdis).append(vdis == 1 ? " VDI migrated" : " VDIs migrated").append("):\n\n");
+            StringBuilder tree = new StringBuilder();
             for (PlanTrees.Row r : rows) {
                 StringBuilder prefix = new StringBuilder();
                 for (boolean open : r.openAncestors()) {
@@ -123,13 +126,15 @@ public final class PlanMarkdown {
                     prefix.append(r.lastChild() ? "└─ " : "├─ ");
                 }
                 SourceNode n = r.node();
-                b.append(prefix).append(StepText.short8(n.uuid())).append("  ")
+                // Names and uuids come from the disk: one line each, and the fence outgrows their backticks.
+                tree.append(prefix).append(MarkdownText.inCodeBlock(StepText.short8(n.uuid()))).append("  ")
                         .append(ChainTreeSvg.badge(n)).append("  ").append(Sizes.human(n.virtualSize())).append(" / ")
                         .append(Sizes.human(n.allocatedBytes()))
-                        .append(n.name() == null ? "" : "  \"" + n.name().replace('\n', ' ').replace("```", "'''") + "\"")
-                        .append("  → ").append(actions.label(n)).append('\n');
+                        .append(n.name() == null ? "" : "  \"" + MarkdownText.inCodeBlock(n.name()) + "\"")
+                        .append("  → ").append(MarkdownText.inCodeBlock(actions.label(n))).append('\n');
             }
-            b.append("```\n\n");
+            String fence = MarkdownText.fenceFor(tree.toString());
+            b.append(fence).append("text\n").append(tree).append(fence).append("\n\n");
         }
     }
 
@@ -139,8 +144,9 @@ public final class PlanMarkdown {
             b.append("None found.\n\n");
         }
         for (Risk r : plan.risks()) {
-            b.append("- **").append(r.severity().label().toUpperCase(Locale.ROOT)).append("** `").append(r.code())
-                    .append('`').append(r.subject() == null ? "" : " `" + r.subject() + "`").append(": ")
+            b.append("- **").append(r.severity().label().toUpperCase(Locale.ROOT)).append("** ")
+                    .append(MarkdownText.code(r.code()))
+                    .append(r.subject() == null ? "" : " " + MarkdownText.code(r.subject())).append(": ")
                     .append(text(r.message())).append("  \n  *What to do:* ").append(text(r.action())).append('\n');
         }
         b.append('\n');
@@ -149,9 +155,10 @@ public final class PlanMarkdown {
     private void target() {
         TargetCapabilities t = plan.target();
         b.append("## Target\n\n- Target: ").append(text(t.description())).append("\n- Features: ")
-                .append(t.features().isEmpty() ? "none" : "`" + String.join("`, `", t.features()) + "`")
+                .append(t.features().isEmpty() ? "none"
+                        : String.join(", ", t.features().stream().map(MarkdownText::code).toList()))
                 .append("\n- Methods: ").append(t.methods() == null ? "not listed (features alone decide)"
-                        : String.join(", ", t.methods()))
+                        : text(String.join(", ", t.methods())))
                 .append("\n- Space: ").append(t.freeSpace() == null ? "unknown" : Sizes.human(t.freeSpace()) + " free")
                 .append(t.totalSpace() == null ? "" : " of " + Sizes.human(t.totalSpace()))
                 .append("\n- Block sharing: ").append(t.sharesBlocks() == null ? "unknown" : t.sharesBlocks()
@@ -170,7 +177,7 @@ public final class PlanMarkdown {
                         .append(" more steps; the plan file lists every one._\n");
                 break;
             }
-            b.append("| ").append(n).append(" | `").append(StepText.shortId(s.id())).append("` | ")
+            b.append("| ").append(n).append(" | ").append(MarkdownText.codeInCell(StepText.shortId(s.id()))).append(" | ")
                     .append(StepText.kind(s)).append(" | ").append(cell(StepText.describe(s))).append(" | ")
                     .append(s.bytes() == 0 ? "" : Sizes.human(s.bytes())).append(" | ")
                     .append(cell(StepText.shortId(String.join(", ", s.after())))).append(" |\n");
@@ -178,13 +185,13 @@ public final class PlanMarkdown {
         b.append('\n');
     }
 
-    /** Text in a table cell: pipes would end the cell, newlines the row. */
+    /** Text in a table cell: pipes would end the cell, newlines the row (escaped by {@link MarkdownText}). */
     private static String cell(String s) {
-        return text(s).replace("|", "\\|");
+        return MarkdownText.text(s);
     }
 
-    /** Running text: no raw HTML from names or messages, one line. */
+    /** Running text: no raw HTML, emphasis or link from names or messages, one line. */
     private static String text(String s) {
-        return s == null ? "" : s.replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;");
+        return MarkdownText.text(s);
     }
 }

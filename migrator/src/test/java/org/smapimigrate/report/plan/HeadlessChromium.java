@@ -22,10 +22,7 @@ final class HeadlessChromium {
     }
 
     static Shot screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            fail("headless Chromium is needed to render the report: install the Debian package 'chromium' "
-                    + "(apt-get install -y chromium)");
-        }
+        requireBinary();
         Path profile = Files.createTempDirectory("smapi-chromium-");
         Path err = Files.createTempFile("smapi-chromium-", ".log");
         try {
@@ -54,6 +51,42 @@ final class HeadlessChromium {
         } finally {
             deleteTree(profile);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * The DOM of a local HTML file after it loaded and any script it holds ran, serialised
+     * ({@code --dump-dom}): what a script would have changed (the title, new elements) shows here.
+     */
+    static String dumpDom(Path html) throws IOException, InterruptedException {
+        requireBinary();
+        Path profile = Files.createTempDirectory("smapi-chromium-");
+        Path dom = Files.createTempFile("smapi-chromium-", ".html");
+        try {
+            List<String> cmd = List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                    "--virtual-time-budget=2000", "--dump-dom", html.toAbsolutePath().toUri().toString());
+            Process p = new ProcessBuilder(cmd).redirectOutput(dom.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("chromium did not finish loading " + html + " within 120 s");
+            }
+            if (p.exitValue() != 0) {
+                fail("chromium --dump-dom exited with " + p.exitValue());
+            }
+            return Files.readString(dom, StandardCharsets.UTF_8);
+        } finally {
+            deleteTree(profile);
+            Files.deleteIfExists(dom);
+        }
+    }
+
+    private static void requireBinary() {
+        if (!Files.isExecutable(BINARY)) {
+            fail("headless Chromium is needed to render the report: install the Debian package 'chromium' "
+                    + "(apt-get install -y chromium)");
         }
     }
 
