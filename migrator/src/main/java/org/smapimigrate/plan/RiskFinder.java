@@ -180,6 +180,12 @@ final class RiskFinder {
         return causes().stream().anyMatch(p -> p.covers(path));
     }
 
+    /** True when a leftover this cause covers names a VDI that is not on disk now. */
+    private boolean leavesOutAVdi(Problem cause) {
+        return req.source().leftovers().stream().anyMatch(l -> cause.covers(l.path()) && l.vdiUuid() != null
+                && forest.get(l.vdiUuid()) == null);
+    }
+
     private void leftovers() {
         Map<String, List<String>> missingVdis = new LinkedHashMap<>();
         for (Leftover l : req.source().leftovers()) {
@@ -262,7 +268,9 @@ final class RiskFinder {
         for (Problem p : req.source().problems()) {
             String code = p.code() == null ? "" : p.code();
             if (p.action() != null) {
-                add(p.severity(), code, p.path(), p.message(), p.action());
+                // A cause that keeps a user VDI off the disk leaves it out of a whole-SR plan: an error.
+                add(req.selection().all() && leavesOutAVdi(p) ? Severity.ERROR : p.severity(), code, p.path(),
+                        p.message(), p.action());
                 continue;
             }
             if (code.startsWith("leftover-") || code.toLowerCase(Locale.ROOT).contains("encrypt")

@@ -65,7 +65,7 @@ class PlanCommandTest {
     void targetFeaturesAndFreeSpaceCanBeGiven(@TempDir Path dir) throws Exception {
         CliRun r = CliRun.of("plan", "--inventory", savedInventory(dir).toString(), "--target-sr", dir.toString(),
                 "--target-features", "VDI_CREATE,VDI_RESIZE", "--target-free", "10M");
-        PlanRuns.exitsForItsRisks(r, java.util.List.of("target-space-insufficient", "vdi-mid-operation"));
+        PlanRuns.exitsForItsRisks(r, java.util.List.of("target-space-insufficient", "interrupted-leaf-coalesce"));
         assertTrue(r.out().contains("strategy: flatten every VDI"), r.out());
         assertTrue(r.out().contains("error   target-space-insufficient"), r.out());
         assertTrue(r.out().contains("warning target-cannot-keep-trees"), r.out());

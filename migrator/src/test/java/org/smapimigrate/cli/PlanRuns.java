@@ -94,8 +94,8 @@ final class PlanRuns {
         assertTrue(r.err().contains("--force " + String.join(",", errorCodes)), r.err());
     }
 
-    /** The file SR of the corpus holds a VDI in the middle of a leaf-coalesce: a whole-SR plan leaves it out. */
-    static final List<String> FILE_SR_ERRORS = List.of("vdi-mid-operation");
+    /** The corpus file SR holds a VDI in the middle of a leaf-coalesce: a whole-SR plan leaves it out, an error. */
+    static final List<String> FILE_SR_ERRORS = List.of("interrupted-leaf-coalesce");
 
     /**
      * {@code migrate --plan file --json} in this JVM, accepting the plan's error-level risks by
