@@ -132,6 +132,15 @@ public final class PluginClient {
             throw new PluginCallException(PluginFailure.BAD_OUTPUT, name(), method, null, null,
                     "more than " + STDOUT_LIMIT + " bytes on stdout", stderr);
         }
+        return reply(method, exit, stdout, stderr);
+    }
+
+    /**
+     * What a finished call answered: the result tree for exit 0, else the plugin's error as a
+     * {@link PluginCallException}. Everything on stdout is the plugin's to choose, so every shape
+     * of it ends here or in {@link #decode} as a tree or a typed exception.
+     */
+    JsonNode reply(String method, int exit, String stdout, String stderr) throws PluginCallException {
         JsonNode tree;
         try {
             tree = json.readTree(stdout);
