@@ -99,7 +99,13 @@ public final class VdiTransfer {
             }
         };
         try {
-            HttpReply reply = follow("/import_raw_vdi", q, task, counted);
+            HttpReply reply;
+            try {
+                reply = follow("/import_raw_vdi", q, task, counted);
+            } catch (XapiConnectionException e) {
+                // The handler may refuse before reading the body and close: its task says why.
+                throw taskError("import_raw_vdi", task).orElse(e);
+            }
             try (reply) {
                 if (reply.status() != 200) {
                     failed("import_raw_vdi", reply, task);
@@ -142,14 +148,25 @@ public final class VdiTransfer {
         }
     }
 
+    /** The error of {@code task} if it has already failed (read once, no waiting). */
+    private java.util.Optional<IOException> taskError(String handler, String task) {
+        try {
+            org.smapimigrate.xapi.records.Task t = tasks.read(task);
+            if (!t.isPending() && !t.errorInfo().isEmpty()) {
+                return java.util.Optional.of(new XapiException(handler, t.errorInfo().get(0),
+                        t.errorInfo().subList(1, t.errorInfo().size())));
+            }
+        } catch (IOException e) {
+            // no better error than the connection's
+        }
+        return java.util.Optional.empty();
+    }
+
     /** A non-200 answer: the task's error when it has one, else the HTTP status. */
     private void failed(String handler, HttpReply reply, String task) throws IOException {
-        try {
-            tasks.await(handler, task, TaskProgress.NONE);
-        } catch (XapiException e) {
-            throw e;
-        } catch (IOException e) {
-            // fall through to the HTTP status
+        java.util.Optional<IOException> e = taskError(handler, task);
+        if (e.isPresent()) {
+            throw e.get();
         }
         throw new XapiProtocolException(handler + ": " + session.transport().describe() + " answered HTTP "
                 + reply.status());

@@ -110,6 +110,16 @@ final class StandInApi {
                     String.valueOf(params.size()));
         }
         calls.add(wireName);
+        try {
+            return dispatch(wireName, method, async, cls, msg, params, caller);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | NullPointerException e) {
+            // XAPI turns an internal exception into INTERNAL_ERROR rather than dropping the connection.
+            throw new XapiFailure("INTERNAL_ERROR", e.toString());
+        }
+    }
+
+    private JsonNode dispatch(String wireName, String method, boolean async, Datamodel.ClassModel cls,
+                              Datamodel.Message msg, ArrayNode params, Caller caller) {
         boolean login = method.equals("session.login_with_password");
         if (!login) {
             checkSession(params.get(0));
@@ -275,6 +285,8 @@ final class StandInApi {
             info.add(f.code);
             info.addAll(f.params);
             finishTask(task, "", info);
+        } catch (RuntimeException e) {
+            finishTask(task, "", List.of("INTERNAL_ERROR", e.toString()));
         }
     }
 
@@ -416,9 +428,12 @@ final class StandInApi {
             }
         }
         ref("SR", rec.get("SR"));
-        Map<String, Object> f = fieldsOf("VDI", rec);
+        Map<String, Object> f = new LinkedHashMap<>();
+        fieldsOf("VDI", rec).forEach((k, v) -> f.put(k, db.coerce("VDI", model.require("VDI").fields().get(k),
+                (JsonNode) v)));
         f.remove("uuid");
         f.remove("location");
+        f.replaceAll((k, v) -> JSON.convertValue(v, Object.class));
         return storage.createVdi(f);
     }
 
