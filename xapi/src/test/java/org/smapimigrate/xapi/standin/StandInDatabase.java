@@ -170,7 +170,7 @@ public final class StandInDatabase {
 
     private static JsonNode sorted(ObjectNode row) {
         ObjectNode s = JsonNodeFactory.instance.objectNode();
-        new TreeMap<>(JSON.convertValue(row, Map.class)).forEach((k, v) -> s.set((String) k, row.get((String) k)));
+        new TreeMap<>(JSON.convertValue(row, Map.class)).forEach((k, v) -> s.set((String) k, row.get((String) k).deepCopy()));
         return s;
     }
 
