@@ -99,8 +99,24 @@ final class Http11Reader {
         return org.smapimigrate.xapi.OneLine.of(s, 120);
     }
 
+    /** A body stream whose single-byte read goes through the bulk read, where the framing is. */
+    private abstract static class Body extends FilterInputStream {
+        Body(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public abstract int read(byte[] b, int off, int len) throws IOException;
+    }
+
     /** A body of exactly n bytes: an early end is an error, not a short body. */
-    private static final class Limited extends FilterInputStream {
+    private static final class Limited extends Body {
         private long left;
         private final String where;
 
@@ -108,12 +124,6 @@ final class Http11Reader {
             super(in);
             this.left = n;
             this.where = where;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -131,7 +141,7 @@ final class Http11Reader {
     }
 
     /** Chunked transfer coding (RFC 9112 section 7.1); trailers are read and dropped. */
-    private static final class Chunked extends FilterInputStream {
+    private static final class Chunked extends Body {
         private long left;
         private boolean done;
         private final String where;
@@ -139,12 +149,6 @@ final class Http11Reader {
         Chunked(InputStream in, String where) {
             super(in);
             this.where = where;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -1,11 +1,22 @@
 package org.smapimigrate.xapi.wire;
 
+import java.io.IOException;
+import java.io.StringReader;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
 /**
  * A task's {@code result} field. XAPI stores it as an XML-RPC fragment even over JSON-RPC, e.g.
  * {@code <value>OpaqueRef:...</value>} (xen-api taskHelper.ml set_result_on_task uses
- * Xmlrpc.to_string; xapi-integration.md section 1 "Async calls and tasks"): strip the
- * {@code <value>} wrapper (and a {@code <string>} one, which other writers add) and XML-unescape.
- * Text without a wrapper is returned as it is.
+ * Xmlrpc.to_string; xapi-integration.md section 1 "Async calls and tasks"): the text inside the
+ * {@code <value>} element (and a {@code <string>} one, which other writers add), entities
+ * decoded by the JDK's XML parser with DTDs refused (no entity expansion from the network).
+ * Text that is not such a fragment is returned as it is.
  */
 public final class TaskResult {
     private TaskResult() {
@@ -16,68 +27,30 @@ public final class TaskResult {
             return "";
         }
         String s = result.strip();
-        s = strip(s, "value");
-        s = strip(s, "string");
-        return unescape(s);
-    }
-
-    private static String strip(String s, String tag) {
-        String open = "<" + tag + ">";
-        String close = "</" + tag + ">";
-        if (s.startsWith(open) && s.endsWith(close)) {
-            return s.substring(open.length(), s.length() - close.length());
-        }
-        if (s.equals("<" + tag + "/>")) {
-            return "";
-        }
-        return s;
-    }
-
-    static String unescape(String s) {
-        if (s.indexOf('&') < 0) {
+        if (!s.startsWith("<value")) {
             return s;
         }
-        StringBuilder b = new StringBuilder(s.length());
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            int semi = c == '&' ? s.indexOf(';', i) : -1;
-            if (semi < 0 || semi - i > 10) {
-                b.append(c);
-                i++;
-                continue;
+        try {
+            Document d = parser().parse(new InputSource(new StringReader(s)));
+            if (!"value".equals(d.getDocumentElement().getTagName())) {
+                return s;
             }
-            String ent = s.substring(i + 1, semi);
-            String rep = switch (ent) {
-                case "lt" -> "<";
-                case "gt" -> ">";
-                case "amp" -> "&";
-                case "quot" -> "\"";
-                case "apos" -> "'";
-                default -> numeric(ent);
-            };
-            if (rep == null) {
-                b.append(c);
-                i++;
-            } else {
-                b.append(rep);
-                i = semi + 1;
-            }
+            return d.getDocumentElement().getTextContent();
+        } catch (SAXException | IOException e) {
+            return s;
         }
-        return b.toString();
     }
 
-    private static String numeric(String ent) {
+    private static DocumentBuilder parser() {
         try {
-            if (ent.startsWith("#x") || ent.startsWith("#X")) {
-                return new String(Character.toChars(Integer.parseInt(ent.substring(2), 16)));
-            }
-            if (ent.startsWith("#")) {
-                return new String(Character.toChars(Integer.parseInt(ent.substring(1))));
-            }
-        } catch (IllegalArgumentException e) {
-            return null;
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setExpandEntityReferences(false);
+            f.setXIncludeAware(false);
+            return f.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("no safe XML parser: " + e.getMessage(), e);
         }
-        return null;
     }
 }

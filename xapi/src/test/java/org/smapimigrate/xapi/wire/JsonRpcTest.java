@@ -85,6 +85,8 @@ class JsonRpcTest {
         assertEquals("", TaskResult.unwrap(""));
         assertEquals("", TaskResult.unwrap("<value/>"));
         assertEquals("plain", TaskResult.unwrap("plain"));
-        assertEquals("é&unknown;", TaskResult.unwrap("&#233;&unknown;"));
+        assertEquals("é", TaskResult.unwrap("<value>&#233;</value>"));
+        assertEquals("<value><!DOCTYPE x [<!ENTITY e \"boom\">]>&e;</value>",
+                TaskResult.unwrap("<value><!DOCTYPE x [<!ENTITY e \"boom\">]>&e;</value>"), "no DTDs");
     }
 }
