@@ -212,6 +212,10 @@ final class StandInApi {
             case "VDI.destroy":
                 vdiDestroy(ref("VDI", a.get(0)));
                 return N.textNode("");
+            case "VDI.set_name_label":
+            case "VDI.set_name_description":
+                storage.rename(ref("VDI", a.get(0)), method.endsWith("label"), a.get(1).asText());
+                return N.textNode("");
             case "SR.scan":
                 storage.scan(ref("SR", a.get(0)));
                 return N.textNode("");

@@ -273,6 +273,21 @@ final class StandInStorage {
         backing.remove(vdiRef);
     }
 
+    /**
+     * VDI.set_name_label / set_name_description go to storage first on SMAPIv3 (Volume.set_name /
+     * set_description), then into the database (xapi-integration.md section 3, "Metadata setters").
+     */
+    void rename(String vdiRef, boolean label, String value) {
+        ObjectNode vdi = db.row("VDI", vdiRef);
+        String srRef = vdi.path("SR").asText();
+        if (db.exists("SR", srRef) && isSmapiV3(srRef)) {
+            PluginExecutable.call(plugin(srRef), label ? "Volume.set_name" : "Volume.set_description",
+                    Map.of("dbg", "stand-in", "sr", attach(srRef), "key", vdi.path("location").asText(),
+                            label ? "new_name" : "new_description", value));
+        }
+        db.set("VDI", vdiRef, label ? "name_label" : "name_description", value);
+    }
+
     static boolean isUuid(String s) {
         return s != null && s.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     }

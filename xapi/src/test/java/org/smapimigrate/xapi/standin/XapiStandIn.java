@@ -67,6 +67,8 @@ import org.smapimigrate.xapi.standin.StandInApi.Caller;
  *     VM.start/clean_shutdown/hard_shutdown with power states, templates (VM_IS_TEMPLATE) and
  *     blocked_operations (OPERATION_BLOCKED [vm; code]), attaching/detaching the VM's VBDs;
  *     VDI.create and VDI.destroy (VDI_IN_USE while attached; destroys the VDI's unattached VBDs);
+ *     VDI.set_name_label/set_name_description through the plugin on SMAPIv3 (they survive a scan,
+ *     unlike other_config and tags which live in the database only);
  *     SR.scan of a SMAPIv3 SR through the real plugin, see {@link StandInStorage}.</li>
  * <li>HTTP disk handlers (3): {@code GET /export_raw_vdi} and {@code PUT /import_raw_vdi} with
  *     {@code vdi} (ref or uuid), {@code format=raw}, {@code session_id}, {@code task_id}; export

@@ -236,6 +236,12 @@ class XapiStandInTest {
         assertEquals("{\"k\":\"v\"}", ra2.get("other_config").toString());
         assertEquals("[\"t1\"]", ra2.get("tags").toString());
         assertEquals(List.of("HANDLE_INVALID", "VDI", vb), err(call("VDI.get_record", vb)), "a VDI whose volume is gone");
+        // A name set through XAPI goes to the volume, so the next scan keeps it.
+        ok(call("VDI.set_name_description", va, "set through XAPI"));
+        ok(call("SR.scan", sr));
+        assertEquals("set through XAPI", ok(call("VDI.get_name_description", va)).asText());
+        assertEquals("set through XAPI", plugin(pluginDir, "Volume.stat", Map.of("sr", srKey, "key",
+                a.get("key").asText())).get("description").asText());
         // The dump diff is exactly: a's name, b gone, a's snapshots and the SR's VDIs without b
         // (and the SR's sizes, which SR.stat of a real directory may move).
         java.util.Set<String> d = new java.util.TreeSet<>(diff(before, after));
