@@ -94,7 +94,7 @@ public final class XapiEndpoint {
             throw new IllegalStateException("the Unix socket endpoint has no host");
         }
         if (!address.matches("[A-Za-z0-9.\\-]{1,253}|\\[?[0-9A-Fa-f:.]{2,45}\\]?")) {
-            throw new IllegalArgumentException("not a host name or IP address: \"" + OneLine.of(address, 80) + "\"");
+            throw new IllegalArgumentException("not a host name or IP address: " + OneLine.quoted(address, 80));
         }
         String bare = address.startsWith("[") ? address.substring(1, address.length() - 1) : address;
         return new XapiEndpoint(uri(bare, https.getPort()), null, trust);

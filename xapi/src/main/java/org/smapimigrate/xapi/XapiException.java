@@ -49,7 +49,7 @@ public final class XapiException extends IOException {
         StringBuilder b = new StringBuilder();
         b.append(method).append(": XAPI error ").append(OneLine.of(code, 100)).append(" [");
         for (int i = 0; i < params.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append('"').append(OneLine.of(params.get(i), 300)).append('"');
+            b.append(i == 0 ? "" : ", ").append(OneLine.quoted(params.get(i), 300));
         }
         return b.append(']').toString();
     }

@@ -199,7 +199,7 @@ public final class XapiSession implements AutoCloseable {
             String text = new String(answer, 0, Math.min(answer.length, 300), StandardCharsets.UTF_8)
                     .replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
             throw new XapiProtocolException(method + ": " + transport.describe() + " answered HTTP " + reply.status()
-                    + " instead of JSON-RPC: \"" + OneLine.of(credentials.redact(text), 200) + "\"");
+                    + " instead of JSON-RPC: " + OneLine.quoted(credentials.redact(text), 200));
         }
         return answer;
     }

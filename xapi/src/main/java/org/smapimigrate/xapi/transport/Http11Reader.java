@@ -32,7 +32,7 @@ final class Http11Reader {
         budget -= statusLine.length();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
-            throw new IOException(where + " answered something that is not HTTP/1.x: \"" + cut(statusLine) + "\"");
+            throw new IOException(where + " answered something that is not HTTP/1.x: " + cut(statusLine));
         }
         int status = Integer.parseInt(parts[1]);
         Map<String, List<String>> headers = new HashMap<>();
@@ -47,7 +47,7 @@ final class Http11Reader {
             budget -= h.length() + 2;
             int colon = h.indexOf(':');
             if (colon <= 0) {
-                throw new IOException(where + " sent a malformed header line: \"" + cut(h) + "\"");
+                throw new IOException(where + " sent a malformed header line: " + cut(h));
             }
             headers.computeIfAbsent(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(h.substring(colon + 1).strip());
@@ -62,7 +62,7 @@ final class Http11Reader {
             try {
                 n = Long.parseLong(cl.get(0));
             } catch (NumberFormatException e) {
-                throw new IOException(where + " sent a bad Content-Length \"" + cut(cl.get(0)) + "\"");
+                throw new IOException(where + " sent a bad Content-Length " + cut(cl.get(0)));
             }
             if (n < 0) {
                 throw new IOException(where + " sent a negative Content-Length");
@@ -96,7 +96,7 @@ final class Http11Reader {
     }
 
     private static String cut(String s) {
-        return org.smapimigrate.xapi.OneLine.of(s, 120);
+        return org.smapimigrate.xapi.OneLine.quoted(s, 120);
     }
 
     /** A body stream whose single-byte read goes through the bulk read, where the framing is. */
@@ -166,7 +166,7 @@ final class Http11Reader {
                 try {
                     left = Long.parseLong(hex, 16);
                 } catch (NumberFormatException e) {
-                    throw new IOException(where + " sent a bad chunk size \"" + cut(size) + "\"");
+                    throw new IOException(where + " sent a bad chunk size " + cut(size));
                 }
                 if (left < 0) {
                     throw new IOException(where + " sent a negative chunk size");

@@ -59,8 +59,8 @@ public final class JsonRpc {
         try {
             tree = MAPPER.readTree(body);
         } catch (java.io.IOException e) {
-            throw new XapiProtocolException(method + ": the answer is not JSON: \""
-                    + OneLine.of(new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), 200) + "\"");
+            throw new XapiProtocolException(method + ": the answer is not JSON: "
+                    + OneLine.quoted(new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), 200));
         }
         if (tree == null || !tree.isObject()) {
             throw new XapiProtocolException(method + ": the answer is not a JSON-RPC object");
