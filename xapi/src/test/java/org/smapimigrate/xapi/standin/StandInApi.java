@@ -216,6 +216,11 @@ final class StandInApi {
             case "VDI.set_name_description":
                 storage.rename(ref("VDI", a.get(0)), method.endsWith("label"), a.get(1).asText());
                 return N.textNode("");
+            case "VDI.snapshot":
+                return N.textNode(vdiSnapshot(ref("VDI", a.get(0))));
+            case "VM.snapshot":
+                return N.textNode(vmSnapshot(ref("VM", a.get(0)), a.get(1).asText(),
+                        a.size() > 2 ? a.get(2) : N.arrayNode()));
             case "SR.scan":
                 storage.scan(ref("SR", a.get(0)));
                 return N.textNode("");
@@ -486,6 +491,75 @@ final class StandInApi {
         for (JsonNode v : r.path("VBDs")) {
             db.set("VBD", v.asText(), "currently_attached", false);
         }
+    }
+
+    /**
+     * VDI.snapshot (section 4): refused for sharable VDIs and on_boot=reset; the snapshot is in the
+     * same SR, inherits name, description, type, sharable, other_config, xenstore_data, on_boot,
+     * allow_caching and tags, and gets is_a_snapshot, snapshot_of and snapshot_time.
+     */
+    private String vdiSnapshot(String vdi) {
+        ObjectNode r = db.row("VDI", vdi);
+        if (r.path("sharable").asBoolean()) {
+            throw new XapiFailure("VDI_IS_SHARABLE", vdi);
+        }
+        if ("reset".equals(r.path("on_boot").asText())) {
+            throw new XapiFailure("VDI_ON_BOOT_MODE_INCOMPATIBLE_WITH_OPERATION");
+        }
+        String time = now();
+        String snap = storage.snapshotVdi(vdi, time);
+        for (String f : new String[] {"name_label", "name_description", "type", "sharable", "other_config",
+                "xenstore_data", "on_boot", "allow_caching", "tags"}) {
+            db.set("VDI", snap, f, r.get(f));
+        }
+        db.set("VDI", snap, "is_a_snapshot", true);
+        db.set("VDI", snap, "snapshot_of", vdi);
+        db.set("VDI", snap, "snapshot_time", time);
+        return snap;
+    }
+
+    /**
+     * VM.snapshot (section 3): allowed in every power state unless blocked; each non-empty Disk VBD's
+     * VDI is snapshotted (unless in ignore_vdis), a CD keeps its VDI, an empty VBD stays empty; the
+     * snapshot VM is Halted, is_a_snapshot and is_a_template, and its VBDs are unattached copies.
+     */
+    private String vmSnapshot(String vm, String name, JsonNode ignore) {
+        checkBlocked(vm, "snapshot");
+        ObjectNode r = db.row("VM", vm);
+        String time = now();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name_label", name);
+        f.put("name_description", r.path("name_description").asText());
+        f.put("is_a_snapshot", true);
+        f.put("is_a_template", true);
+        f.put("snapshot_of", vm);
+        f.put("snapshot_time", time);
+        f.put("power_state", "Halted");
+        String snap = db.create("VM", f);
+        Set<String> skip = new java.util.HashSet<>();
+        ignore.forEach(i -> skip.add(i.asText()));
+        for (JsonNode v : r.path("VBDs").deepCopy()) {
+            ObjectNode vbd = db.row("VBD", v.asText());
+            String vdi = vbd.path("VDI").asText();
+            boolean disk = vbd.path("type").asText().equals("Disk") && !vbd.path("empty").asBoolean();
+            if (disk && skip.contains(vdi)) {
+                continue;
+            }
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("VM", snap);
+            c.put("VDI", disk ? vdiSnapshot(vdi) : vdi);
+            for (String k : new String[] {"userdevice", "device", "bootable", "mode", "type", "unpluggable", "empty",
+                    "other_config", "qos_algorithm_type", "qos_algorithm_params"}) {
+                c.put(k, vbd.get(k));
+            }
+            if (disk) {
+                ObjectNode oc = vbd.get("other_config").deepCopy();
+                oc.put("owner", "");
+                c.put("other_config", oc);
+            }
+            db.create("VBD", c);
+        }
+        return snap;
     }
 
     /** VM.blocked_operations maps an operation to the error code to answer (xapi_vm_lifecycle.ml). */

@@ -274,6 +274,58 @@ final class StandInStorage {
     }
 
     /**
+     * The storage part of VDI.snapshot: Volume.snapshot on SMAPIv3 with the keys xapi-storage-script
+     * sets (is_a_snapshot, snapshot_of = the parent's key, snapshot_time, vdi-type); elsewhere a
+     * sparse copy of the data file ({@code cp --sparse=always}, which skips holes).
+     */
+    String snapshotVdi(String vdiRef, String time) {
+        ObjectNode vdi = db.row("VDI", vdiRef);
+        String srRef = vdi.path("SR").asText();
+        Map<String, Object> f = new HashMap<>();
+        f.put("SR", srRef);
+        f.put("virtual_size", vdi.path("virtual_size").asLong());
+        f.put("managed", true);
+        if (isSmapiV3(srRef)) {
+            String sr = attach(srRef);
+            Path dir = plugin(srRef);
+            String key = vdi.path("location").asText();
+            JsonNode vol = PluginExecutable.call(dir, "Volume.snapshot", Map.of("dbg", "stand-in", "sr", sr, "key", key));
+            String k = vol.path("key").asText();
+            for (String[] kv : new String[][] {{"is_a_snapshot", "true"}, {"snapshot_of", key}, {"snapshot_time", time},
+                    {"vdi-type", vdi.path("type").asText()}}) {
+                PluginExecutable.call(dir, "Volume.set", Map.of("dbg", "stand-in", "sr", sr, "key", k, "k", kv[0], "v", kv[1]));
+            }
+            JsonNode stat = PluginExecutable.call(dir, "Volume.stat", Map.of("dbg", "stand-in", "sr", sr, "key", k));
+            f.put("uuid", isUuid(stat.path("uuid").asText()) ? stat.path("uuid").asText() : UUID.randomUUID().toString());
+            f.put("location", k);
+            String ref = db.create("VDI", f);
+            updateFromVolume(ref, stat);
+            return ref;
+        }
+        String uuid = UUID.randomUUID().toString();
+        f.put("uuid", uuid);
+        f.put("location", uuid);
+        String ref = db.create("VDI", f);
+        Path copy = dataDir.resolve(uuid + ".raw");
+        try {
+            Process p = new ProcessBuilder("cp", "--sparse=always", backing(vdiRef).toString(), copy.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new XapiFailure("SR_BACKEND_FAILURE_82", "", "VDISnapshot", out.strip());
+            }
+        } catch (IOException e) {
+            throw new XapiFailure("SR_BACKEND_FAILURE_82", "", "VDISnapshot", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new XapiFailure("SR_BACKEND_FAILURE_82", "", "VDISnapshot", "interrupted");
+        }
+        backing.put(ref, copy);
+        owned.add(ref);
+        return ref;
+    }
+
+    /**
      * VDI.set_name_label / set_name_description go to storage first on SMAPIv3 (Volume.set_name /
      * set_description), then into the database (xapi-integration.md section 3, "Metadata setters").
      */

@@ -67,6 +67,8 @@ import org.smapimigrate.xapi.standin.StandInApi.Caller;
  *     VM.start/clean_shutdown/hard_shutdown with power states, templates (VM_IS_TEMPLATE) and
  *     blocked_operations (OPERATION_BLOCKED [vm; code]), attaching/detaching the VM's VBDs;
  *     VDI.create and VDI.destroy (VDI_IN_USE while attached; destroys the VDI's unattached VBDs);
+ *     VM.snapshot and VDI.snapshot (section 3 and 4: copies of the VBDs, inherited VDI fields, CDs kept,
+ *     Volume.snapshot with the snapshot keys on SMAPIv3, a sparse file copy elsewhere);
  *     VDI.set_name_label/set_name_description through the plugin on SMAPIv3 (they survive a scan,
  *     unlike other_config and tags which live in the database only);
  *     SR.scan of a SMAPIv3 SR through the real plugin, see {@link StandInStorage}.</li>
@@ -79,7 +81,7 @@ import org.smapimigrate.xapi.standin.StandInApi.Caller;
  *     after applying, a session expired before the Nth call), {@link #expireAllSessions()}.</li>
  * <li>{@link #dump()}: the whole database as JSON, for before/after diffs.</li>
  * </ul>
- * Not modelled (answered NOT_IMPLEMENTED or 404): XML-RPC, event.from, VM.snapshot and other
+ * Not modelled (answered NOT_IMPLEMENTED or 404): XML-RPC, event.from, checkpoints, and other
  * messages without a generic form, SMAPIv1 drivers (a v1 SR's scan changes nothing), export
  * formats other than raw and deltas ({@code base}), RBAC, the session caps.
  */

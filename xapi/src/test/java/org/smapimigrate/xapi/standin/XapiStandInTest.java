@@ -324,6 +324,50 @@ class XapiStandInTest {
         assertFalse(dump.toString().contains(StandIns.PASSWORD));
     }
 
+    @Test
+    void vmSnapshotsCopyDisksKeepCdsAndSurviveAScanOnSmapiV3() throws Exception {
+        ExamplePool p = ExamplePool.build(xapi, dir);
+        Files.write(xapi.vdiData(p.rootDisk), "boot sector".getBytes(), java.nio.file.StandardOpenOption.WRITE);
+        String snap = ok(call("VM.snapshot", p.app, "before upgrade")).asText();
+        JsonNode vm = ok(call("VM.get_record", snap));
+        assertTrue(vm.get("is_a_snapshot").asBoolean() && vm.get("is_a_template").asBoolean());
+        assertEquals(p.app, vm.get("snapshot_of").asText());
+        assertEquals("Halted", vm.get("power_state").asText());
+        assertEquals(3, vm.get("VBDs").size());
+        assertTrue(ok(call("VM.get_snapshots", p.app)).toString().contains(snap));
+        for (JsonNode v : vm.get("VBDs")) {
+            JsonNode vbd = ok(call("VBD.get_record", v.asText()));
+            if (vbd.get("type").asText().equals("CD")) {
+                assertTrue(vbd.get("empty").asBoolean());
+                continue;
+            }
+            JsonNode vdi = ok(call("VDI.get_record", vbd.get("VDI").asText()));
+            assertTrue(vdi.get("is_a_snapshot").asBoolean());
+            String of = vdi.get("snapshot_of").asText();
+            assertTrue(of.equals(p.rootDisk) || of.equals(p.dataDisk), of);
+            assertEquals(ok(call("VDI.get_name_label", of)).asText(), vdi.get("name_label").asText());
+            assertEquals(Files.mismatch(xapi.vdiData(of), xapi.vdiData(vbd.get("VDI").asText())), -1L, "same bytes");
+            assertEquals("", vbd.get("other_config").get("owner").asText());
+        }
+        // On a SMAPIv3 SR the snapshot is a volume with the snapshot keys, so a scan keeps it.
+        String v3disk = ok(call("VDI.create", Map.of("name_label", "v3 disk", "name_description", "", "SR", p.v3Sr,
+                "virtual_size", 1 << 20, "type", "user", "sharable", false, "read_only", false,
+                "other_config", Map.of()))).asText();
+        String s3 = ok(call("VDI.snapshot", v3disk)).asText();
+        ok(call("SR.scan", p.v3Sr));
+        JsonNode after = ok(call("VDI.get_record", s3));
+        assertTrue(after.get("is_a_snapshot").asBoolean());
+        assertEquals(v3disk, after.get("snapshot_of").asText());
+        assertEquals("v3 disk", after.get("name_label").asText());
+        assertTrue(after.get("read_only").asBoolean(), "the bundled plugin's snapshots are read-only volumes");
+        assertEquals(List.of("VDI_IS_SHARABLE", p.rootDisk), err(call("VDI.snapshot", pSharable(p))));
+    }
+
+    private String pSharable(ExamplePool p) throws Exception {
+        ok(call("VDI.set_sharable", p.rootDisk, true));
+        return p.rootDisk;
+    }
+
     static List<String> iter(Iterator<String> it) {
         List<String> l = new ArrayList<>();
         it.forEachRemaining(l::add);
