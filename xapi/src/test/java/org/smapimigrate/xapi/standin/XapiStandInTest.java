@@ -327,6 +327,13 @@ class XapiStandInTest {
     @Test
     void vmSnapshotsCopyDisksKeepCdsAndSurviveAScanOnSmapiV3() throws Exception {
         ExamplePool p = ExamplePool.build(xapi, dir);
+        // Small disks here: the test compares every byte of the copies.
+        ok(call("VDI.destroy", p.rootDisk));
+        ok(call("VDI.destroy", p.dataDisk));
+        p.rootDisk = xapi.addVdi(p.fileSr, "root", 1 << 20, null, Map.of());
+        p.dataDisk = xapi.addVdi(p.lvmSr, "data", 2 << 20, null, Map.of());
+        xapi.addVbd(p.app, p.rootDisk, "0", Map.of("bootable", true));
+        xapi.addVbd(p.app, p.dataDisk, "1", Map.of());
         Files.write(xapi.vdiData(p.rootDisk), "boot sector".getBytes(), java.nio.file.StandardOpenOption.WRITE);
         String snap = ok(call("VM.snapshot", p.app, "before upgrade")).asText();
         JsonNode vm = ok(call("VM.get_record", snap));
