@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "scan",
         sortOptions = false,
         headerHeading = "%n",
-        header = "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR.",
+        header = "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR, or a pool's SRs and VMs.",
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%nDescription:%n",
         description = {
@@ -51,7 +51,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smapi-migrate scan /run/sr-mount/b0fca227-5603-4f8a-b1be-036360633f13",
             "  smapi-migrate scan /dev/sdb --json",
             "  smapi-migrate scan lun0.img lun1.img",
-            "  XAPI_PASSWORD=... smapi-migrate scan --xapi https://pool-master --xapi-fingerprint AB:CD:...",
+            "  smapi-migrate scan --xapi https://pool-master \\",
+            "      --xapi-password-file ~/.xapi-pw --xapi-fingerprint 3A:1F:...:C9",
             "  smapi-migrate scan --xapi unix:/var/lib/xcp/xapi --json",
             "",
             "Exit status: 0 when the SR was read (even with problems); 1 when it could",

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  */
 public final class XapiOptions {
     @Option(names = "--xapi", paramLabel = "URL",
-            description = {"The pool: https://HOST[:PORT] (a pool member is followed to the master), or",
-                "unix:/var/lib/xcp/xapi in dom0 (no password needed there)."})
+            description = "The pool: https://HOST[:PORT] (a pool member is followed to the master), or "
+                    + "unix:/var/lib/xcp/xapi in dom0 (no password needed there).")
     String url;
 
     @Option(names = "--xapi-user", paramLabel = "USER", defaultValue = XapiCredentials.DEFAULT_USER,
@@ -25,8 +25,8 @@ public final class XapiOptions {
     String user;
 
     @Option(names = "--xapi-password-file", paramLabel = "FILE",
-            description = {"File holding the password on one line. Without it, the password is read",
-                "from the XAPI_PASSWORD environment variable; it is never taken on the command line."})
+            description = "File holding the password on one line. Without it, the password is read from "
+                    + "the XAPI_PASSWORD environment variable; it is never taken on the command line.")
     Path passwordFile;
 
     @Option(names = "--xapi-ca", paramLabel = "FILE",
@@ -34,8 +34,8 @@ public final class XapiOptions {
     Path caFile;
 
     @Option(names = "--xapi-fingerprint", paramLabel = "SHA256",
-            description = {"Trust only the certificate with this SHA-256 fingerprint (as printed by",
-                "openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem on the host)."})
+            description = "Trust only the certificate with this SHA-256 fingerprint, as 'openssl x509 -noout "
+                    + "-fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem' prints it on the host.")
     String fingerprint;
 
     public boolean given() {
