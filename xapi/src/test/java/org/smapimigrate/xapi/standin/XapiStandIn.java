@@ -299,14 +299,16 @@ public final class XapiStandIn implements AutoCloseable {
         }
     }
 
-    /** A SMAPIv3 SR of the plugin {@code type} in {@code dir}: SR.create through the plugin, then the SR and PBD. */
+    /** A SMAPIv3 SR of the plugin {@code type} in {@code dir}: SR.create through the plugin, the SR and its PBD, a first scan. */
     public String createSmapiV3Sr(Path pluginDir, String type, String name, Path dir) {
         synchronized (db) {
             String uuid = java.util.UUID.randomUUID().toString();
             JsonNode conf = PluginExecutable.call(pluginDir, "SR.create", Map.of("dbg", "stand-in", "uuid", uuid,
                     "configuration", Map.of("path", dir.toString()), "name", name, "description", ""));
             Map<String, String> dc = JSON.convertValue(conf, Map.class);
-            return addSr(type, name, dc, Map.of("uuid", uuid));
+            String sr = addSr(type, name, dc, Map.of("uuid", uuid));
+            storage.scan(sr); // as after SR.create: sizes from SR.stat
+            return sr;
         }
     }
 
