@@ -3,8 +3,11 @@ package org.smapimigrate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,17 +34,7 @@ import picocli.CommandLine.Option;
             "  1  failure: bad or damaged input, I/O error, a target refused the work",
             "  2  usage error",
             "",
-            "Run 'smapi-migrate help COMMAND' for the details of one command."},
-        subcommands = {
-            CommandLine.HelpCommand.class,
-            ScanCommand.class,
-            ExportCommand.class,
-            PlanCommand.class,
-            MigrateCommand.class,
-            VerifyCommand.class,
-            BenchCommand.class,
-            MakeExampleCommand.class,
-        })
+            "Run 'smapi-migrate help COMMAND' for the details of one command."})
 public final class SmapiMigrate {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -49,29 +42,71 @@ public final class SmapiMigrate {
     boolean debug;
 
     public static void main(String[] args) {
+        // The version is answered before picocli loads: scripts and package managers ask it often.
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(Version.line());
+            System.exit(0);
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line and returns its exit code; tests call this instead of main. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    static CommandLine commandLine() {
+    /**
+     * The command line for these arguments: the command they name (and, for {@code help CMD},
+     * the command asked about) is built in full; every other command is a stand-in carrying only
+     * its name and header, enough for the top-level manual and picocli's suggestions.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
         cl.setUsageHelpLongOptionsMaxWidth(32);
-        // Every command answers -h/--help with its manual, as people expect of a tool.
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            if (sub.getCommandSpec().findOption("--help") == null) {
-                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
-                        .usageHelp(true).description("Show this manual and exit.").build());
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        List<String> named = namedCommands(args);
+        for (String name : Subcommands.NAMES) {
+            if (named.contains(name)) {
+                cl.addSubcommand(name, withHelpOption(new CommandLine(Subcommands.create(name))));
+            } else {
+                CommandSpec standIn = CommandSpec.create().name(name);
+                standIn.usageMessage().header(Subcommands.header(name)).hidden(Subcommands.hidden(name));
+                cl.addSubcommand(name, standIn);
             }
         }
         return cl;
+    }
+
+    /** Every command answers -h/--help with its manual, as people expect of a tool. */
+    private static CommandLine withHelpOption(CommandLine sub) {
+        if (sub.getCommandSpec().findOption("--help") == null) {
+            sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                    .usageHelp(true).description("Show this manual and exit.").build());
+        }
+        return sub;
+    }
+
+    /**
+     * The commands the arguments name: the first word that is not an option, and after
+     * {@code help} the word after it. The top-level options take no parameters, so the first
+     * such word is the command.
+     */
+    static List<String> namedCommands(String... args) {
+        List<String> named = new ArrayList<>(2);
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            named.add(a);
+            if (!a.equals("help") || named.size() == 2) {
+                break;
+            }
+        }
+        return named;
     }
 
     /** One line naming what went wrong; the stack trace only with --debug. */
