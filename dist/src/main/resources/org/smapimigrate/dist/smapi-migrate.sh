@@ -32,5 +32,8 @@ fi
 # The code cannot find the bundled SMAPIv3 SR from its jar location (that is /dev/fd/9).
 SMAPI_MIGRATE_BUNDLED_PLUGINS="${SMAPI_MIGRATE_BUNDLED_PLUGINS:-$home/examples/xapi-storage-script}"
 export SMAPI_MIGRATE_BUNDLED_PLUGINS
+# 'bench' starts its whole-process cases through this script, with these settings.
+SMAPI_MIGRATE_LAUNCHER="$self"
+export SMAPI_MIGRATE_LAUNCHER
 # shellcheck disable=SC2086 # word splitting of the option lists is wanted
 exec "$home/runtime/bin/java" $jvm ${SMAPI_MIGRATE_JAVA_OPTS:-} -cp "$cp" "$@"
