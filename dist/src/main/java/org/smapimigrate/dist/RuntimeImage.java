@@ -99,9 +99,12 @@ final class RuntimeImage {
                 || !Files.isExecutable(cache.resolve("bin/java"))) {
             Files.deleteIfExists(keyFile);
             Tree.delete(cache);
-            List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(),
-                    "--module-path", jdk.resolve("jmods").toString(),
-                    "--add-modules", String.join(",", modules)));
+            List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString()));
+            if (Files.isDirectory(jdk.resolve("jmods"))) {
+                // A JDK 24+ built with JEP 493 has no jmods and links from its own run-time image.
+                command.addAll(List.of("--module-path", jdk.resolve("jmods").toString()));
+            }
+            command.addAll(List.of("--add-modules", String.join(",", modules)));
             command.addAll(JLINK_OPTIONS);
             command.addAll(List.of("--output", cache.toString()));
             Processes.run(command, null, null);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # smapi-migrate @VERSION@: runs the tool on the Java runtime unpacked beside this script; no JDK
 # needed. The bundled SMAPIv3 SR (examples/xapi-storage-script) needs python3.
-# Extra JVM options: SMAPI_MIGRATE_JAVA_OPTS.
+# Extra JVM options: SMAPI_MIGRATE_JAVA_OPTS. Another Java 17+ instead of the bundled runtime
+# (one built for an older glibc, say): SMAPI_MIGRATE_JAVA=/path/to/bin/java.
 set -e
 self=$(readlink -f "$0")
 home=$(cd "$(dirname "$self")/.." && pwd -P)
@@ -23,7 +24,9 @@ if [ -d /dev/fd/9 ]; then dir=/dev/fd/9; else dir="$home/lib/app"; fi
 cp=""
 for jar in @JARS@; do cp="$cp${cp:+:}$dir/$jar"; done
 main=org.smapimigrate.cli.SmapiMigrate
-if [ "$dir" = /dev/fd/9 ] && [ -f "$home/lib/smapi-migrate.jsa" ]; then
+java="${SMAPI_MIGRATE_JAVA:-$home/runtime/bin/java}"
+# The archive belongs to the bundled runtime; another JVM would refuse it.
+if [ -z "${SMAPI_MIGRATE_JAVA:-}" ] && [ "$dir" = /dev/fd/9 ] && [ -f "$home/lib/smapi-migrate.jsa" ]; then
     set -- "-XX:SharedArchiveFile=$home/lib/smapi-migrate.jsa" "$main" "$@"
 else
     set -- "$main" "$@"
@@ -36,4 +39,4 @@ export SMAPI_MIGRATE_BUNDLED_PLUGINS
 SMAPI_MIGRATE_LAUNCHER="$self"
 export SMAPI_MIGRATE_LAUNCHER
 # shellcheck disable=SC2086 # word splitting of the option lists is wanted
-exec "$home/runtime/bin/java" $jvm ${SMAPI_MIGRATE_JAVA_OPTS:-} -cp "$cp" "$@"
+exec "$java" $jvm ${SMAPI_MIGRATE_JAVA_OPTS:-} -cp "$cp" "$@"
