@@ -12,6 +12,11 @@ home=$(cd "$(dirname "$self")/.." && pwd -P)
 # so that a leak of them fails loudly instead of growing. Serial GC: one thread and no
 # remembered sets; a copy tool makes little garbage. No hsperfdata file in /tmp.
 jvm="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=96m -XX:-UsePerfData"
+# A manual is printed and done before the optimising compiler would pay off: the quick
+# compiler alone starts faster. Work on disks keeps both (C2 gives SHA-256 its intrinsics).
+case "${1:-}" in
+    -h|--help|help|-V|--version) jvm="$jvm -XX:TieredStopAtLevel=1" ;;
+esac
 
 # Class data sharing: lib/smapi-migrate.jsa holds the tool's classes already parsed and verified
 # (made at build time by this runtime from training runs: about half of the start-up time).
