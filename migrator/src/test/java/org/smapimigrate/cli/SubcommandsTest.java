@@ -32,6 +32,12 @@ class SubcommandsTest {
     }
 
     @Test
+    void migrateComesWithThePlanItRunsForDryRuns() {
+        CommandLine cl = SmapiMigrate.commandLine("migrate", "--dry-run", "--sr", "x");
+        assertTrue(cl.getSubcommands().get("plan").getCommandSpec().userObject() instanceof PlanCommand);
+    }
+
+    @Test
     void helpForACommandShowsItsManual() {
         CliRun r = CliRun.of("help", "migrate");
         assertEquals(0, r.exitCode(), r.err());
