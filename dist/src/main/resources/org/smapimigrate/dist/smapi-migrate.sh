@@ -19,7 +19,7 @@ case "${1:-}" in
 esac
 
 # Class data sharing: lib/smapi-migrate.jsa holds the tool's classes already parsed and verified
-# (made at build time by this runtime from training runs: about half of the start-up time).
+# (made at build time by this runtime from training runs; --help takes a third less CPU).
 # JDK 17 accepts the archive only when the class path reads exactly as it did when the archive
 # was made, so the class path goes through file descriptor 9 opened on lib/app: /dev/fd/9/x.jar
 # reads the same wherever the tarball was unpacked. If the archive does not fit (a jar changed),
