@@ -3,9 +3,12 @@ package org.smapimigrate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.smapimigrate.report.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,17 +35,7 @@ import picocli.CommandLine.Option;
             "  1  failure: bad or damaged input, I/O error, a target refused the work",
             "  2  usage error",
             "",
-            "Run 'smapi-migrate help COMMAND' for the details of one command."},
-        subcommands = {
-            CommandLine.HelpCommand.class,
-            ScanCommand.class,
-            ExportCommand.class,
-            PlanCommand.class,
-            MigrateCommand.class,
-            VerifyCommand.class,
-            BenchCommand.class,
-            MakeExampleCommand.class,
-        })
+            "Run 'smapi-migrate help COMMAND' for the details of one command."})
 public final class SmapiMigrate {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -50,6 +43,11 @@ public final class SmapiMigrate {
     boolean debug;
 
     public static void main(String[] args) {
+        // The version is answered before picocli loads: scripts and package managers ask it often.
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(Version.line());
+            System.exit(0);
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -58,7 +56,7 @@ public final class SmapiMigrate {
      * streams are guarded: no control character from a disk or a plugin reaches them raw.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(commandLine(), args, out, err);
+        return run(commandLine(args), args, out, err);
     }
 
     static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
@@ -84,21 +82,63 @@ public final class SmapiMigrate {
         }
     }
 
-    static CommandLine commandLine() {
+    /**
+     * The command line for these arguments: the command they name (and, for {@code help CMD},
+     * the command asked about) is built in full; every other command is a stand-in carrying only
+     * its name and header, enough for the top-level manual and picocli's suggestions.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
         // Plain manuals: the output streams escape every ESC (TerminalText.guard), so picocli's
         // colours would show as \u001b[1m on a terminal.
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpLongOptionsMaxWidth(32);
-        // Every command answers -h/--help with its manual, as people expect of a tool.
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            if (sub.getCommandSpec().findOption("--help") == null) {
-                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
-                        .usageHelp(true).description("Show this manual and exit.").build());
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        List<String> named = new ArrayList<>(namedCommands(args));
+        for (String name : List.copyOf(named)) {
+            if (Subcommands.exists(name)) {
+                named.addAll(Subcommands.alsoBuilt(name));
+            }
+        }
+        for (String name : Subcommands.NAMES) {
+            if (named.contains(name)) {
+                cl.addSubcommand(name, withHelpOption(new CommandLine(Subcommands.create(name))));
+            } else {
+                CommandSpec standIn = CommandSpec.create().name(name);
+                standIn.usageMessage().header(Subcommands.header(name)).hidden(Subcommands.hidden(name));
+                cl.addSubcommand(name, standIn);
             }
         }
         return cl;
+    }
+
+    /** Every command answers -h/--help with its manual, as people expect of a tool. */
+    private static CommandLine withHelpOption(CommandLine sub) {
+        if (sub.getCommandSpec().findOption("--help") == null) {
+            sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                    .usageHelp(true).description("Show this manual and exit.").build());
+        }
+        return sub;
+    }
+
+    /**
+     * The commands the arguments name: the first word that is not an option, and after
+     * {@code help} the word after it. The top-level options take no parameters, so the first
+     * such word is the command.
+     */
+    static List<String> namedCommands(String... args) {
+        List<String> named = new ArrayList<>(2);
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            named.add(a);
+            if (!a.equals("help") || named.size() == 2) {
+                break;
+            }
+        }
+        return named;
     }
 
     /**

@@ -6,7 +6,11 @@ import picocli.CommandLine;
 final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {line()};
+    }
+
+    static String line() {
         String v = SmapiMigrate.class.getPackage().getImplementationVersion();
-        return new String[] {"smapi-migrate " + (v == null ? "dev" : v)};
+        return "smapi-migrate " + (v == null ? "dev" : v);
     }
 }

@@ -1,0 +1,47 @@
+#!/bin/sh
+# smapi-migrate @VERSION@: runs the tool on the Java runtime unpacked beside this script; no JDK
+# needed. The bundled SMAPIv3 SR (examples/xapi-storage-script) needs python3.
+# Extra JVM options: SMAPI_MIGRATE_JAVA_OPTS. Another Java 17+ instead of the bundled runtime
+# (one built for an older glibc, say): SMAPI_MIGRATE_JAVA=/path/to/bin/java.
+set -e
+self=$(readlink -f "$0")
+home=$(cd "$(dirname "$self")/.." && pwd -P)
+
+# Memory: whatever the disk size, peak RSS stays under 256 MiB. The heap holds inventories and
+# plans (10,000 VDIs plan in under 48 MiB); copy buffers are direct (8 x 4 MiB per copy), capped
+# so that a leak of them fails loudly instead of growing. Serial GC: one thread and no
+# remembered sets; a copy tool makes little garbage. No hsperfdata file in /tmp.
+jvm="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=96m -XX:-UsePerfData"
+# A manual is printed and done before the optimising compiler would pay off: the quick
+# compiler alone starts faster. Work on disks keeps both (C2 gives SHA-256 its intrinsics).
+case "${1:-}" in
+    -h|--help|help|-V|--version) jvm="$jvm -XX:TieredStopAtLevel=1" ;;
+esac
+
+# Class data sharing: lib/smapi-migrate.jsa holds the tool's classes already parsed and verified
+# (made at build time by this runtime from training runs; --help takes a third less CPU).
+# JDK 17 accepts the archive only when the class path reads exactly as it did when the archive
+# was made, so the class path goes through file descriptor 9 opened on lib/app: /dev/fd/9/x.jar
+# reads the same wherever the tarball was unpacked. If the archive does not fit (a jar changed),
+# the JVM starts without it.
+exec 9<"$home/lib/app"
+if [ -d /dev/fd/9 ]; then dir=/dev/fd/9; else dir="$home/lib/app"; fi
+cp=""
+for jar in @JARS@; do cp="$cp${cp:+:}$dir/$jar"; done
+main=org.smapimigrate.cli.SmapiMigrate
+java="${SMAPI_MIGRATE_JAVA:-$home/runtime/bin/java}"
+# The archive belongs to the bundled runtime; another JVM would refuse it.
+if [ -z "${SMAPI_MIGRATE_JAVA:-}" ] && [ "$dir" = /dev/fd/9 ] && [ -f "$home/lib/smapi-migrate.jsa" ]; then
+    set -- "-XX:SharedArchiveFile=$home/lib/smapi-migrate.jsa" "$main" "$@"
+else
+    set -- "$main" "$@"
+fi
+
+# The code cannot find the bundled SMAPIv3 SR from its jar location (that is /dev/fd/9).
+SMAPI_MIGRATE_BUNDLED_PLUGINS="${SMAPI_MIGRATE_BUNDLED_PLUGINS:-$home/examples/xapi-storage-script}"
+export SMAPI_MIGRATE_BUNDLED_PLUGINS
+# 'bench' starts its whole-process cases through this script, with these settings.
+SMAPI_MIGRATE_LAUNCHER="$self"
+export SMAPI_MIGRATE_LAUNCHER
+# shellcheck disable=SC2086 # word splitting of the option lists is wanted
+exec "$java" $jvm ${SMAPI_MIGRATE_JAVA_OPTS:-} -cp "$cp" "$@"

@@ -1,0 +1,60 @@
+package org.smapimigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The lazily built command line lists and runs the same commands the full one would. */
+class SubcommandsTest {
+
+    @Test
+    void theTopLevelListShowsEachCommandsOwnHeader() {
+        for (String name : Subcommands.NAMES) {
+            CommandLine full = new CommandLine(Subcommands.create(name));
+            String[] header = full.getCommandSpec().usageMessage().header();
+            assertEquals(header.length == 0 ? "" : String.join(" ", header), Subcommands.header(name), name);
+            assertEquals(full.getCommandSpec().usageMessage().hidden(), Subcommands.hidden(name), name);
+            assertEquals(name, full.getCommandSpec().name());
+        }
+    }
+
+    @Test
+    void onlyTheNamedCommandIsBuilt() {
+        CommandLine cl = SmapiMigrate.commandLine("--debug", "export", "x.vhd", "-o", "y");
+        assertTrue(cl.getSubcommands().get("export").getCommandSpec().userObject() instanceof ExportCommand);
+        assertTrue(!(cl.getSubcommands().get("migrate").getCommandSpec().userObject() instanceof MigrateCommand),
+                "migrate is a stand-in");
+        assertEquals(List.of("help", "plan"), SmapiMigrate.namedCommands("help", "plan", "--x"));
+        assertEquals(List.of(), SmapiMigrate.namedCommands("--help"));
+    }
+
+    @Test
+    void migrateComesWithThePlanItRunsForDryRuns() {
+        CommandLine cl = SmapiMigrate.commandLine("migrate", "--dry-run", "--sr", "x");
+        assertTrue(cl.getSubcommands().get("plan").getCommandSpec().userObject() instanceof PlanCommand);
+    }
+
+    @Test
+    void helpForACommandShowsItsManual() {
+        CliRun r = CliRun.of("help", "migrate");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Usage: smapi-migrate migrate"), r.out());
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        CliRun r = CliRun.of("exprot", "x");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("exprot"), r.err());
+    }
+
+    @Test
+    void debugIsInheritedByTheCommandThatRuns() {
+        CliRun r = CliRun.of("scan", "--debug", "/nonexistent/sr");
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("smapi-migrate: error:"), r.err());
+    }
+}
