@@ -90,9 +90,6 @@ public final class SmapiMigrate {
     static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new SmapiMigrate());
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
-        // Plain manuals: the output streams escape every ESC (TerminalText.guard), so picocli's
-        // colours would show as \u001b[1m on a terminal.
-        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpLongOptionsMaxWidth(32);
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         List<String> named = new ArrayList<>(namedCommands(args));
@@ -110,6 +107,9 @@ public final class SmapiMigrate {
                 cl.addSubcommand(name, standIn);
             }
         }
+        // After the subcommands, so they get it too. Plain manuals: the output streams escape every
+        // ESC (TerminalText.guard), so picocli's colours would show as \u001b[1m on a terminal.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         return cl;
     }
 

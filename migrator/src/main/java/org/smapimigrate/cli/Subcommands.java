@@ -25,7 +25,8 @@ final class Subcommands {
     /** The one-line header shown in the top-level command list (the command's own header). */
     static String header(String name) {
         return switch (name) {
-            case "scan" -> "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR.";
+            case "scan" -> "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR,"
+                    + " or a pool's SRs and VMs.";
             case "export" -> "Flatten one VDI (its whole VHD chain) into a raw image, a device or an NBD export.";
             case "plan" -> "Plan a migration: steps, bytes, target space, time and risks.";
             case "migrate" -> "Copy VDIs into new volumes of a SMAPIv3 SR, verified byte for byte.";

@@ -32,6 +32,7 @@ import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.report.Sizes;
+import org.smapimigrate.report.TerminalText;
 
 /**
  * The one migration engine: runs a plan exactly as planned, step by step in plan order, with a
@@ -376,9 +377,10 @@ public final class PlanExecutor {
         if (v != null) {
             StaleAttachment.release(new PluginRoot(target.root().path(), Duration.ofSeconds(30)), v, domain);
         }
-        System.err.println("smapi-migrate: interrupted" + (step == null ? "" : " during step " + step)
-                + "; every finished step is journaled in " + Journal.beside(planFile) + ". To resume: "
-                + options.resumeCommand());
+        // Straight to the process's stderr (the CLI's streams may be gone by now), so escaped here.
+        System.err.println(TerminalText.escape("smapi-migrate: interrupted" + (step == null ? "" : " during step "
+                + step) + "; every finished step is journaled in " + Journal.beside(planFile) + ". To resume: "
+                + options.resumeCommand()));
     }
 
     static String sha256(Path file) throws IOException {

@@ -321,8 +321,9 @@ final class RiskFinder {
                         SM_RECOVERS);
             }
             if (selection.isSelected(v.uuid()) && selection.isMigratable(v.uuid()) && !SourceForest.userVisible(v)) {
-                add(Severity.INFO, "not-user-visible", v.uuid(), v.uuid() + " is a " + v.role().label()
-                                + ", not a VDI XAPI shows; it is migrated as a standalone volume because it was named.",
+                String role = v.role().label().replace('-', ' ');
+                add(Severity.INFO, "not-user-visible", v.uuid(), v.uuid() + " is a " + role + ", not a VDI XAPI"
+                                + " shows; it is migrated as a standalone volume because it was named.",
                         "Nothing to do, if that is what you meant.");
             }
         }

@@ -96,7 +96,8 @@ class HostileNamesCliTest {
         new ObjectMapper().writeValue(inv.toFile(), doc);
         CliRun plan = CliRun.of("plan", "--inventory", inv.toString(), "--target-sr", tmp.resolve("v3").toString(),
                 "--report", tmp.resolve("r.md").toString());
-        assertEquals(0, plan.exitCode(), plan.err());
+        // The hostile SR's interrupted coalesce keeps a VDI off the disk: the plan says so and exits 1.
+        PlanRuns.exitsForItsRisks(plan, java.util.List.of("interrupted-coalesce", "journal-value-invalid"));
         assertTerminalSafe("plan", plan.out() + plan.err());
         String md = Files.readString(tmp.resolve("r.md"));
         Node parsed = Parser.builder().build().parse(md);

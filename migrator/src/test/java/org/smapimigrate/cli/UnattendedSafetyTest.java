@@ -254,6 +254,17 @@ class UnattendedSafetyTest {
         assertEquals(before, MigrateCommandTest.hashFiles(sr), "the source is untouched");
     }
 
+    @Test
+    void aBaseCopyNamedWithVdiIsMigratedWithANoteSayingWhatItIs() throws Exception {
+        String base = "a328e562-97ba-4dac-a393-a48e65cbb69c"; // corpus manifest: role base-copy
+        CliRun r = CliRun.of("migrate", "--sr", PlanRuns.fileSr().toString(), "--vdi", base, "--target-sr",
+                tmp.resolve("v3").toString(), "--state-dir", tmp.resolve("state").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("smapi-migrate: note: ") && l.contains(base)
+                && l.contains("base copy") && l.contains("not-user-visible")), r.err());
+        assertEquals(1, PlanRuns.volumes(tmp.resolve("v3")).size());
+    }
+
     private static Path corpusDir() {
         return MigrateCommandTest.corpus();
     }
