@@ -61,6 +61,10 @@ class NbdServerPeersTest {
 
     /** The model's runs as base:allocation would state them, adjacent equal flags merged. */
     static List<BlockStatusExtent> modelMap() {
+        return modelMapOf(model);
+    }
+
+    static List<BlockStatusExtent> modelMapOf(ModelDisk model) {
         List<BlockStatusExtent> out = new ArrayList<>();
         for (Extent e : model.map) {
             int flags = switch (e.kind()) {

@@ -17,11 +17,12 @@ import org.smapimigrate.nbd.server.ServerSettings;
 final class ServedExport implements AutoCloseable {
     final NbdServer server;
     final String name;
-    final List<ConnectionSummary> ended = new CopyOnWriteArrayList<>();
+    final List<ConnectionSummary> ended;
 
-    private ServedExport(NbdServer server, String name) {
+    private ServedExport(NbdServer server, String name, List<ConnectionSummary> ended) {
         this.server = server;
         this.name = name;
+        this.ended = ended;
     }
 
     static ServedExport tcp(VirtualDisk disk, String name) throws Exception {
@@ -37,9 +38,7 @@ final class ServedExport implements AutoCloseable {
     static ServedExport start(SocketAddress where, ServerSettings settings, String name) throws Exception {
         List<ConnectionSummary> ended = new CopyOnWriteArrayList<>();
         NbdServer s = NbdServer.start(where, settings, ended::add);
-        ServedExport e = new ServedExport(s, name);
-        e.ended.addAll(ended);
-        return e;
+        return new ServedExport(s, name, ended);
     }
 
     /** nbd://127.0.0.1:PORT/NAME or nbd+unix:///NAME?socket=PATH (scheme nbds with {@code tls}). */
