@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             ScanCommand.class,
             ExportCommand.class,
+            ServeCommand.class,
             PlanCommand.class,
             MigrateCommand.class,
             VerifyCommand.class,
