@@ -91,9 +91,17 @@ public final class NbdClient implements Closeable {
     }
 
     public static NbdClient connect(NbdUri uri) throws IOException {
-        refuseTls(uri);
+        return connect(uri, null);
+    }
+
+    /**
+     * Connects; an nbds URI negotiates TLS first with the certificates in {@code tlsDir} (or the
+     * URI's {@code tls-certificates} parameter when {@code tlsDir} is null).
+     */
+    public static NbdClient connect(NbdUri uri, java.nio.file.Path tlsDir) throws IOException {
+        Handshake.TlsUpgrade tls = ClientTls.upgradeFor(uri, tlsDir);
         Transport t = SocketTransport.connect(uri);
-        return connect(t, uri.describe(), uri.exportName());
+        return connect(t, uri.describe(), uri.exportName(), HandshakeDeadline.DEFAULT_SECONDS, tls);
     }
 
     /**
@@ -106,10 +114,18 @@ public final class NbdClient implements Closeable {
 
     static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds)
             throws IOException {
+        return connect(transport, target, exportName, handshakeSeconds, null);
+    }
+
+    static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds,
+            Handshake.TlsUpgrade tls) throws IOException {
         ExportInfo info;
+        Transport negotiated;
         try (HandshakeDeadline deadline = new HandshakeDeadline(transport, handshakeSeconds)) {
             try {
-                info = new Handshake(transport, target).negotiate(exportName);
+                Handshake handshake = new Handshake(transport, target, tls);
+                info = handshake.negotiate(exportName);
+                negotiated = handshake.transport();
             } catch (IOException e) {
                 closeQuietly(transport);
                 throw deadline.explain(e, target);
@@ -118,7 +134,7 @@ public final class NbdClient implements Closeable {
                 throw e;
             }
         }
-        NbdClient client = new NbdClient(transport, target, info);
+        NbdClient client = new NbdClient(negotiated, target, info);
         client.reader.start();
         return client;
     }
@@ -129,22 +145,18 @@ public final class NbdClient implements Closeable {
     }
 
     public static ExportInfo queryInfo(NbdUri uri) throws IOException {
-        refuseTls(uri);
+        return queryInfo(uri, null);
+    }
+
+    public static ExportInfo queryInfo(NbdUri uri, java.nio.file.Path tlsDir) throws IOException {
+        Handshake.TlsUpgrade tls = ClientTls.upgradeFor(uri, tlsDir);
         try (Transport t = SocketTransport.connect(uri);
                 HandshakeDeadline deadline = new HandshakeDeadline(t, HandshakeDeadline.DEFAULT_SECONDS)) {
             try {
-                return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+                return new Handshake(t, uri.describe(), tls).queryInfo(uri.exportName());
             } catch (IOException e) {
                 throw deadline.explain(e, uri.describe());
             }
-        }
-    }
-
-    private static void refuseTls(NbdUri uri) throws NbdException {
-        if (uri.tls()) {
-            throw NbdException.local(uri.describe(), NbdException.TLS_NOT_SUPPORTED,
-                    "TLS (nbds://) is not supported yet; use nbd:// or nbd+unix:// on a trusted network, "
-                            + "or reach the server through an SSH tunnel");
         }
     }
 
