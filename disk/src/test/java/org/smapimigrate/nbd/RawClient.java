@@ -17,6 +17,10 @@ final class RawClient implements AutoCloseable {
     static final long IHAVEOPT = 0x49484156454F5054L;
     final SocketChannel ch;
 
+    RawClient(SocketChannel connected) {
+        ch = connected;
+    }
+
     RawClient(SocketAddress address) throws IOException {
         ch = address instanceof UnixDomainSocketAddress ? SocketChannel.open(StandardProtocolFamily.UNIX)
                 : SocketChannel.open();

@@ -313,14 +313,16 @@ final class ServerTransmission {
         write(simpleHeader(cookie, errno));
     }
 
-    private ByteBuffer simpleHeader(long cookie, int errno) {
+    private ByteBuffer simpleHeader(long cookie, int errno) throws IOException {
+        flushPending(); // the header buffer is shared: a waiting header goes out before it is reused
         replyHeader.clear();
         replyHeader.putInt(SIMPLE_REPLY_MAGIC).putInt(errno).putLong(cookie).flip();
         return replyHeader;
     }
 
     /** A chunk header with its payload length; the caller adds the payload's start, then flips. */
-    private ByteBuffer chunkHeader(int flags, int type, long cookie, long payloadLength) {
+    private ByteBuffer chunkHeader(int flags, int type, long cookie, long payloadLength) throws IOException {
+        flushPending(); // the header buffer is shared: a waiting header goes out before it is reused
         replyHeader.clear();
         replyHeader.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) flags).putShort((short) type).putLong(cookie)
                 .putInt((int) payloadLength);
