@@ -165,6 +165,31 @@ class ServeCorpusTest {
         everyEntry(true, true, (e, uri) -> Files.delete(nbdcopy(e, uri)));
     }
 
+    /** 32 nbdcopy clients at once (each opening several connections) against one serve. */
+    @Test
+    void thirtyTwoParallelNbdcopyClientsGetTheRightHashes() throws Exception {
+        Entry big = ENTRIES.stream().filter(Entry::inSr).max(java.util.Comparator.comparingLong(Entry::size)).orElseThrow();
+        try (ServeProcess serve = ServeProcess.start(dir, 1, "--sr", fileSr.toString(), "--vdi", big.export(),
+                "--listen", "127.0.0.1:0")) {
+            List<Process> copies = new ArrayList<>();
+            List<Path> outs = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                Path out = dir.resolve("parallel-" + i + ".raw");
+                outs.add(out);
+                copies.add(new ProcessBuilder(ThirdPartyTool.NBDCOPY.path(), serve.uris.get(0), out.toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("parallel-" + i + ".log").toFile()).start());
+            }
+            for (int i = 0; i < 32; i++) {
+                assertTrue(copies.get(i).waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "nbdcopy " + i + " hung");
+                assertEquals(0, copies.get(i).exitValue(), Files.readString(dir.resolve("parallel-" + i + ".log")));
+                assertEquals(big.sha(), Corpus.sha256(outs.get(i)), "client " + i);
+                Files.delete(outs.get(i));
+            }
+            assertEquals(0, serve.stop());
+            assertTrue(serve.stderr().lines().filter(l -> l.contains("NBD_CMD_DISC")).count() >= 32, serve.stderr());
+        }
+    }
+
     private static Path nbdcopy(Entry e, String uri) throws Exception {
         Path out = dir.resolve("nbdcopy.raw");
         Files.deleteIfExists(out);
