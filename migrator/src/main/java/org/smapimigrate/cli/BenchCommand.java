@@ -35,10 +35,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Builds a sparse test disk (random data in a share of its 2 MiB blocks),",
             "converts it to a dynamic VHD with qemu-img, then moves that VHD into a sparse",
-            "raw file six ways, each several times, starting with no dirty pages:",
+            "raw file eight ways, each several times, starting with no dirty pages:",
             "  cat       copies the VHD file itself (the same allocated bytes): the floor",
             "  qemu-img  qemu-img convert -f vpc -O raw (no fsync: qemu's default)",
             "  nbdcopy   nbdcopy from qemu-nbd serving the VHD, into a raw file",
+            "  serve>nbdcopy  nbdcopy from smapi-migrate's NBD server serving the VHD",
+            "  nbd>export     qemu-nbd's export read by our NBD source into a raw file",
             "  qemu+cmp  qemu-img convert with fsync, then qemu-img compare: a verified copy",
             "  export    smapi-migrate's chain reader and copy pipeline (no fsync)",
             "  migrate   smapi-migrate migrate into the bundled SMAPIv3 SR: volume",
@@ -116,6 +118,12 @@ final class BenchCommand implements Callable<Integer> {
             results.add(time("qemu-img", () -> ExternalTool.run(List.of(qemuImg.toString(), "convert", "-f", "vpc",
                     "-O", "raw", vhd.toString(), qemuOut.toString()), null), qemuOut));
             results.add(time("nbdcopy", () -> nbdcopy(nbdcopy, socket, nbdOut, bytes), nbdOut));
+            org.smapimigrate.bench.NbdBench nbdBench = new org.smapimigrate.bench.NbdBench(nbdcopy, vhd, work);
+            Path serveOut = work.resolve("out-serve.raw");
+            Path nbdSourceOut = work.resolve("out-nbdsource.raw");
+            results.add(time("serve>nbdcopy", () -> nbdBench.nbdcopyFromServe(serveOut, bytes), serveOut));
+            results.add(time("nbd>export", () -> org.smapimigrate.bench.NbdBench.exportFromNbd(
+                    "nbd+unix:///?socket=" + socket, nbdSourceOut), nbdSourceOut));
             // qemu-img's own way to copy and then prove the copy: the like-for-like peer of migrate.
             results.add(time("qemu+cmp", () -> {
                 ExternalTool.run(List.of(qemuImg.toString(), "convert", "-f", "vpc", "-O", "raw", vhd.toString(),
@@ -135,18 +143,25 @@ final class BenchCommand implements Callable<Integer> {
             ExternalTool.run(List.of("cmp", qemuOut.toString(), ourOut.toString()), null);
             ExternalTool.run(List.of("cmp", qemuOut.toString(), nbdOut.toString()), null);
             ExternalTool.run(List.of("cmp", qemuOut.toString(), migration.volumeFile().toString()), null);
+            nbdBench.nbdcopyFromServe(serveOut, bytes);
+            org.smapimigrate.bench.NbdBench.exportFromNbd("nbd+unix:///?socket=" + socket, nbdSourceOut);
+            ExternalTool.run(List.of("cmp", qemuOut.toString(), serveOut.toString()), null);
+            ExternalTool.run(List.of("cmp", qemuOut.toString(), nbdSourceOut.toString()), null);
+            nbdBench.close();
 
             double qemu = results.get(1).best();
             double nbd = results.get(2).best();
-            out.printf("%-9s %9s %9s %11s %13s %9s %9s%n", "tool", "best s", "median s", "data GiB/s",
+            out.printf("%-13s %9s %9s %11s %13s %9s %9s%n", "tool", "best s", "median s", "data GiB/s",
                     "virtual GiB/s", "vs qemu", "vs nbdcopy");
             for (Result r : results) {
-                out.printf(Locale.ROOT, "%-9s %9.3f %9.3f %11.2f %13.2f %8.2fx %9.2fx%n", r.name, r.best(), r.median(),
+                out.printf(Locale.ROOT, "%-13s %9.3f %9.3f %11.2f %13.2f %8.2fx %9.2fx%n", r.name, r.best(), r.median(),
                         data / r.best() / (1 << 30), bytes / r.best() / (1 << 30), qemu / r.best(), nbd / r.best());
             }
             out.println();
             out.println("Ratios are speed relative to the tool named (above 1 is faster). The outputs");
             out.println("of qemu-img, nbdcopy, export and migrate were compared byte for byte: identical.");
+            out.printf(Locale.ROOT, "serve>nbdcopy takes %.2fx the time of qemu-nbd>nbdcopy; nbd>export %.2fx nbdcopy's.%n",
+                    results.get(3).best() / nbd, results.get(4).best() / nbd);
             out.println();
             PlannerBenchmark.Result plan = PlannerBenchmark.run(10_000);
             out.printf(Locale.ROOT, "Planning %d synthetic VDIs (%d migrated, %d steps): %.2f s%n", plan.vdis(),

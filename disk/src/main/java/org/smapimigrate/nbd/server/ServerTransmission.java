@@ -32,8 +32,12 @@ final class ServerTransmission {
     static final int MAX_PAYLOAD = 32 << 20;
     /** Data moves through one buffer of this size per connection, however large the request. */
     static final int BUFFER_SIZE = 256 * 1024;
-    /** BLOCK_STATUS answers at most this far (proto.md: the server may cover less than asked). */
-    static final long BLOCK_STATUS_WINDOW = 1L << 30;
+    /**
+     * BLOCK_STATUS answers at most this far (proto.md: the server may cover less than asked): the
+     * extents of a window are held in memory, and a chain of partly written blocks can have one
+     * per sector.
+     */
+    static final long BLOCK_STATUS_WINDOW = 128L << 20;
     /** Extents per BLOCK_STATUS reply; proto.md wants under 2^20, qemu stops at 131,072. */
     static final int MAX_EXTENTS = 65536;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(BUFFER_SIZE).asReadOnlyBuffer();
