@@ -21,6 +21,7 @@ import org.smapimigrate.migrate.MigrationProgress;
 import org.smapimigrate.migrate.MigrationResult;
 import org.smapimigrate.migrate.TargetSr;
 import org.smapimigrate.migrate.VdiMigration;
+import org.smapimigrate.source.NbdRepository;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.PlanTarget;
@@ -139,6 +140,14 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Time limit for one plugin call (default: 600).")
     long pluginTimeout;
 
+    @Option(names = "--source", paramLabel = "NBD_URI", description = "Migrate an NBD export instead of a VDI of "
+            + "--sr (nbd://, nbds://, nbd+unix://): read where its block status says data, verified like any source.")
+    String sourceUri;
+
+    @Option(names = "--tls-certs", paramLabel = "DIR", description = "For an nbds:// --source: DIR holds ca-cert.pem "
+            + "(client-cert.pem and client-key.pem optional).")
+    Path tlsCerts;
+
     @Option(names = "--json", description = "Print the results as JSON on standard output.")
     boolean json;
 
@@ -161,7 +170,10 @@ final class MigrateCommand implements Callable<Integer> {
         if (dryRun) {
             return planOnTheFly();
         }
-        if (sr == null || vdis == null || vdis.isEmpty()) {
+        if (sourceUri != null && (sr != null || vdis != null)) {
+            throw usage("--source names the one disk to migrate: no --sr or --vdi with it");
+        }
+        if (sourceUri == null && (sr == null || vdis == null || vdis.isEmpty())) {
             throw usage("name what to migrate: --plan FILE, or --sr SR with --vdi UUID");
         }
         TargetSr target = openTarget(limit);
@@ -169,10 +181,11 @@ final class MigrateCommand implements Callable<Integer> {
         List<MigrationResult> results = new ArrayList<>();
         MigrationProgress progress = MigrateCommand.progressBars(!quiet && !json);
         Path manifests = manifestDir != null ? manifestDir : Path.of(".");
-        try (StorageRepository source = SourceRepositories.open(sr)) {
+        try (StorageRepository source = sourceUri != null ? NbdRepository.open(sourceUri, tlsCerts)
+                : SourceRepositories.open(sr)) {
             SrInventory inventory = source.inventory();
             VdiMigration migration = new VdiMigration(target, progress, new Version().getVersion()[0]);
-            for (String vdi : vdis) {
+            for (String vdi : sourceUri != null ? List.of(((NbdRepository) source).vdiId()) : vdis) {
                 MigrationResult r = migration.migrate(source, inventory, vdi, policy, manifests);
                 results.add(r);
                 if (!quiet) {
