@@ -163,6 +163,25 @@ class ServerProtocolTest {
         }
     }
 
+    @Test
+    void onceStopsWhenTheFirstClientsAreDone() throws Exception {
+        try (ServedExport s = server(plain().withOnce(true))) {
+            ThirdPartyTool.Result r = ThirdPartyTool.NBDINFO.runOk("--size", s.uri());
+            assertEquals(Long.toString(SIZE), r.stdout().strip());
+            Thread t = new Thread(() -> {
+                try {
+                    s.server.awaitTermination();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            t.join(5000);
+            assertTrue(!t.isAlive(), "the server stopped after its client left");
+            assertThrows(IOException.class, () -> new RawClient(s.server.address()).close(), "no longer listening");
+        }
+    }
+
     static void awaitIdle(ServedExport s) throws InterruptedException {
         for (int i = 0; i < 500 && s.server.activeConnections() > 0; i++) {
             Thread.sleep(10);

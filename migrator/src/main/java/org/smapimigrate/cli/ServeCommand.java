@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate serve --sr /run/sr-mount/SR",
             "  nbdcopy nbd://127.0.0.1/UUID disk.raw",
             "  smapi-migrate serve --sr /dev/sdb --vdi UUID --unix /run/vdi.sock --once",
-            "  smapi-migrate serve a.vhd b.vhd --listen 0.0.0.0:10809 --tls-certs /etc/pki/nbd",
-            "  nbdinfo --map 'nbds://host/a?tls-certificates=/etc/pki/nbd'",
+            "  smapi-migrate serve a.vhd b.vhd --listen 0.0.0.0:10809 --tls-certs DIR",
+            "  nbdinfo --map 'nbds://host/a?tls-certificates=DIR'",
             "",
             "Exit status: 0 after a clean stop; 1 when the sources cannot be opened or the",
             "address cannot be bound; 2 for usage errors."})
