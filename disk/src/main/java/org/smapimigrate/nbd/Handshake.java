@@ -26,8 +26,14 @@ public final class Handshake {
     private static final int MAX_OPTION_REPLY = 64 * 1024;
     private static final int EXPORT_NAME_PADDING = 124;
 
-    private final Transport transport;
+    /** How a client turns its plain stream into TLS after NBD_OPT_STARTTLS is acknowledged. */
+    public interface TlsUpgrade {
+        Transport start(Transport plain) throws IOException;
+    }
+
+    private Transport transport;
     private final String target;
+    private final TlsUpgrade tls;
     private final ByteBuffer scratch = ByteBuffer.allocate(8);
 
     private boolean fixedNewstyle;
@@ -40,8 +46,59 @@ public final class Handshake {
      * @param target    how messages name the export (normally {@link NbdUri#describe()})
      */
     public Handshake(Transport transport, String target) {
+        this(transport, target, null);
+    }
+
+    /**
+     * @param tls null for plain NBD; otherwise STARTTLS is sent first and its refusal ends the
+     *            connection (docs/nbd-protocol.md §3: "with nbds, a STARTTLS error means ABORT")
+     */
+    public Handshake(Transport transport, String target, TlsUpgrade tls) {
         this.transport = transport;
         this.target = target;
+        this.tls = tls;
+    }
+
+    /** The stream after negotiation: a TLS one when STARTTLS succeeded. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * NBD_OPT_STARTTLS, before anything else (proto.md "TLS support"); every later option then
+     * runs inside TLS.
+     */
+    private void startTls() throws IOException {
+        if (!fixedNewstyle) {
+            throw NbdException.local(target, NbdException.TLS_NOT_SUPPORTED,
+                    "the server speaks plain (not fixed) newstyle NBD, which has no STARTTLS; TLS is impossible");
+        }
+        sendOption(OPT_STARTTLS, ByteBuffer.allocate(0));
+        OptionReply reply = readReply(OPT_STARTTLS);
+        if (reply.type() != REP_ACK) {
+            if (reply.isError()) {
+                abortQuietly();
+                throw NbdException.fromServer(target, "the server refused TLS (NBD_OPT_STARTTLS); an nbds:// URI "
+                        + "demands it", replyTypeName(reply.type()), reply.type(), reply.message());
+            }
+            throw unexpected(reply);
+        }
+        try {
+            transport = tls.start(transport);
+        } catch (NbdException e) {
+            throw e;
+        } catch (IOException e) {
+            throw NbdException.local(target, NbdException.TLS_FAILED, "TLS handshake failed: " + e.getMessage()
+                    + " (check that ca-cert.pem signed the server's certificate and that it names the host)", e);
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            sendOption(OPT_ABORT, ByteBuffer.allocate(0));
+        } catch (IOException ignored) {
+            // the connection is being given up anyway
+        }
     }
 
     /**
@@ -51,6 +108,9 @@ public final class Handshake {
      */
     public ExportInfo negotiate(String exportName) throws IOException {
         greet();
+        if (tls != null) {
+            startTls();
+        }
         if (!fixedNewstyle) {
             // Plain newstyle: any option but EXPORT_NAME may make the server hang up.
             return exportName(exportName);
@@ -66,6 +126,9 @@ public final class Handshake {
      */
     public ExportInfo queryInfo(String exportName) throws IOException {
         greet();
+        if (tls != null) {
+            startTls();
+        }
         if (!fixedNewstyle) {
             throw NbdException.local(target, NbdException.UNSUPPORTED,
                     "the server speaks plain (not fixed) newstyle NBD, which has no NBD_OPT_INFO; "
@@ -295,8 +358,8 @@ public final class Handshake {
 
     private NbdException tlsRequired(OptionReply reply) {
         return NbdException.fromServer(target, "the server requires TLS (" + optionName(reply.option())
-                + " refused), and this client does not support TLS yet", replyTypeName(reply.type()),
-                reply.type(), reply.message());
+                + " refused): use an nbds:// (or nbds+unix://) URI with --tls-certs DIR holding ca-cert.pem",
+                replyTypeName(reply.type()), reply.type(), reply.message());
     }
 
     private NbdException unexpected(OptionReply reply) {

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One NBD connection in the transmission phase: several requests in flight, matched to their
  * replies by cookie on a reader thread, simple and structured replies, READ/WRITE split into
- * requests of at most 1 MiB (less if the server's maximum payload is smaller), WRITE_ZEROES/TRIM/FLUSH only when advertised, block status over
+ * requests of at most 256 KiB (READ) and 1 MiB (WRITE) (less if the server's maximum payload is smaller), WRITE_ZEROES/TRIM/FLUSH only when advertised, block status over
  * base:allocation. Thread-safe: requests from several threads share the window.
  *
  * <p>Two ways to wait. The plain methods ({@link #read}, {@link #write}, ...) return when the
@@ -43,6 +43,12 @@ public final class NbdClient implements Closeable {
      * up; nbdcopy uses 256 KiB. Zeroing and trimming carry no payload and keep the maximum.
      */
     static final int REQUEST_SIZE = 1 << 20;
+    /**
+     * READs go out at 256 KiB, as nbdcopy's do: a 2 MiB data extent becomes 8 requests in flight
+     * instead of 2, and qemu-nbd serves them in parallel. Measured reading a 1 GiB dynamic VHD
+     * (40% of 2 MiB blocks) from qemu-nbd on tmpfs: about 1.6x faster than 1 MiB reads.
+     */
+    static final int READ_REQUEST_SIZE = 256 << 10;
     /** BLOCK_STATUS lengths may exceed the payload maximum (proto.md); 1 GiB fits the u32 and every server seen. */
     static final int BLOCK_STATUS_MAX = 1 << 30;
     /** proto.md: stay under 2^20 extents per reply. */
@@ -91,9 +97,17 @@ public final class NbdClient implements Closeable {
     }
 
     public static NbdClient connect(NbdUri uri) throws IOException {
-        refuseTls(uri);
+        return connect(uri, null);
+    }
+
+    /**
+     * Connects; an nbds URI negotiates TLS first with the certificates in {@code tlsDir} (or the
+     * URI's {@code tls-certificates} parameter when {@code tlsDir} is null).
+     */
+    public static NbdClient connect(NbdUri uri, java.nio.file.Path tlsDir) throws IOException {
+        Handshake.TlsUpgrade tls = ClientTls.upgradeFor(uri, tlsDir);
         Transport t = SocketTransport.connect(uri);
-        return connect(t, uri.describe(), uri.exportName());
+        return connect(t, uri.describe(), uri.exportName(), HandshakeDeadline.DEFAULT_SECONDS, tls);
     }
 
     /**
@@ -106,10 +120,18 @@ public final class NbdClient implements Closeable {
 
     static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds)
             throws IOException {
+        return connect(transport, target, exportName, handshakeSeconds, null);
+    }
+
+    static NbdClient connect(Transport transport, String target, String exportName, long handshakeSeconds,
+            Handshake.TlsUpgrade tls) throws IOException {
         ExportInfo info;
+        Transport negotiated;
         try (HandshakeDeadline deadline = new HandshakeDeadline(transport, handshakeSeconds)) {
             try {
-                info = new Handshake(transport, target).negotiate(exportName);
+                Handshake handshake = new Handshake(transport, target, tls);
+                info = handshake.negotiate(exportName);
+                negotiated = handshake.transport();
             } catch (IOException e) {
                 closeQuietly(transport);
                 throw deadline.explain(e, target);
@@ -118,7 +140,7 @@ public final class NbdClient implements Closeable {
                 throw e;
             }
         }
-        NbdClient client = new NbdClient(transport, target, info);
+        NbdClient client = new NbdClient(negotiated, target, info);
         client.reader.start();
         return client;
     }
@@ -129,22 +151,18 @@ public final class NbdClient implements Closeable {
     }
 
     public static ExportInfo queryInfo(NbdUri uri) throws IOException {
-        refuseTls(uri);
+        return queryInfo(uri, null);
+    }
+
+    public static ExportInfo queryInfo(NbdUri uri, java.nio.file.Path tlsDir) throws IOException {
+        Handshake.TlsUpgrade tls = ClientTls.upgradeFor(uri, tlsDir);
         try (Transport t = SocketTransport.connect(uri);
                 HandshakeDeadline deadline = new HandshakeDeadline(t, HandshakeDeadline.DEFAULT_SECONDS)) {
             try {
-                return new Handshake(t, uri.describe()).queryInfo(uri.exportName());
+                return new Handshake(t, uri.describe(), tls).queryInfo(uri.exportName());
             } catch (IOException e) {
                 throw deadline.explain(e, uri.describe());
             }
-        }
-    }
-
-    private static void refuseTls(NbdUri uri) throws NbdException {
-        if (uri.tls()) {
-            throw NbdException.local(uri.describe(), NbdException.TLS_NOT_SUPPORTED,
-                    "TLS (nbds://) is not supported yet; use nbd:// or nbd+unix:// on a trusted network, "
-                            + "or reach the server through an SSH tunnel");
         }
     }
 
@@ -159,8 +177,17 @@ public final class NbdClient implements Closeable {
 
     /** Largest READ/WRITE payload this client sends: {@link #REQUEST_SIZE} within the server's limits. */
     int requestSize() {
+        return withinLimits(REQUEST_SIZE);
+    }
+
+    /** Largest READ payload: {@link #READ_REQUEST_SIZE} within the server's limits. */
+    int readRequestSize() {
+        return withinLimits(READ_REQUEST_SIZE);
+    }
+
+    private int withinLimits(int wanted) {
         BlockSizeConstraints b = export.blockSizes();
-        int size = Math.min(REQUEST_SIZE, b.maxPayload());
+        int size = Math.min(wanted, b.maxPayload());
         return Math.max(size - size % b.minimum(), b.minimum());
     }
 
@@ -176,7 +203,7 @@ public final class NbdClient implements Closeable {
 
     /**
      * Reads {@code dst.remaining()} bytes at {@code offset}, as pipelined requests of at most
-     * {@link #requestSize()} bytes; misaligned ends go through a bounce buffer. Advances {@code dst} to its limit.
+     * {@link #readRequestSize()} bytes; misaligned ends go through a bounce buffer. Advances {@code dst} to its limit.
      */
     public void read(ByteBuffer dst, long offset) throws IOException {
         if (dst.isReadOnly()) {
@@ -191,7 +218,7 @@ public final class NbdClient implements Closeable {
         }
         long start = offset - offset % align;
         long end = Math.min(roundUp(offset + length, align), export.size());
-        int window = (int) Math.min(end - start, requestSize());
+        int window = (int) Math.min(end - start, readRequestSize());
         ByteBuffer bounce = ByteBuffer.allocate(window);
         int base = dst.position();
         for (long w = start; w < end; w += window) {
@@ -208,7 +235,7 @@ public final class NbdClient implements Closeable {
     }
 
     private void readAligned(ByteBuffer dst, long offset) throws IOException {
-        int maxPayload = requestSize();
+        int maxPayload = readRequestSize();
         List<InFlightRequest> sent = new ArrayList<>();
         int index = dst.position();
         int remaining = dst.remaining();

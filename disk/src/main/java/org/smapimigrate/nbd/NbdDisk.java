@@ -28,6 +28,15 @@ public final class NbdDisk implements VirtualDisk {
         return new NbdDisk(NbdClient.connect(uri));
     }
 
+    /**
+     * The source-side entry point: any URI {@link NbdUri} parses, nbds:// with the certificates
+     * of {@code tlsDir} (null: the URI's tls-certificates parameter). Reads only what block
+     * status calls data; without base:allocation every byte is read.
+     */
+    public static NbdDisk open(String uri, java.nio.file.Path tlsDir) throws IOException {
+        return new NbdDisk(NbdClient.connect(NbdUri.parse(uri), tlsDir));
+    }
+
     /** Reads through an already connected client, which this disk then owns and closes. */
     public static NbdDisk over(NbdClient client) {
         return new NbdDisk(client);

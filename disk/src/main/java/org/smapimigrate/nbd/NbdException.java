@@ -24,8 +24,10 @@ public class NbdException extends IOException {
     public static final String PROTOCOL_ERROR = "PROTOCOL_ERROR";
     /** The connection ended while requests were outstanding or during the handshake. */
     public static final String CONNECTION_LOST = "CONNECTION_LOST";
-    /** nbds:// or a server that insists on TLS. */
+    /** TLS cannot be used with this server (plain newstyle), or no certificate directory was given. */
     public static final String TLS_NOT_SUPPORTED = "TLS_NOT_SUPPORTED";
+    /** The TLS handshake failed (untrusted certificate, wrong host name, no common protocol). */
+    public static final String TLS_FAILED = "TLS_FAILED";
     /** The export does not offer what the caller needs (TRIM, FLUSH, block status...). */
     public static final String UNSUPPORTED = "UNSUPPORTED";
     /** A write to an export the server flags read-only. */

@@ -31,6 +31,10 @@ public final class NbdUri {
     private final int port;
     private final Path socket;
     private final String exportName;
+    /** libnbd's tls-certificates, tls-hostname and tls-verify-peer query parameters, or null. */
+    private String tlsCertificates;
+    private String tlsHostname;
+    private Boolean tlsVerifyPeer;
 
     private NbdUri(String text, boolean tls, String host, int port, Path socket, String exportName) {
         this.text = text;
@@ -43,15 +47,25 @@ public final class NbdUri {
 
     /** A UNIX socket export, as if parsed from {@code nbd+unix:///NAME?socket=PATH}. */
     public static NbdUri unix(Path socket, String exportName) {
-        String text = "nbd+unix:///" + encode(exportName) + "?socket=" + encode(socket.toString());
-        return new NbdUri(text, false, null, -1, socket, exportName);
+        return unix(socket, exportName, false);
+    }
+
+    /** {@code nbd+unix:///NAME?socket=PATH}, or {@code nbds+unix://...} with {@code tls}. */
+    public static NbdUri unix(Path socket, String exportName, boolean tls) {
+        String text = (tls ? "nbds" : "nbd") + "+unix:///" + encode(exportName) + "?socket=" + encode(socket.toString());
+        return new NbdUri(text, tls, null, -1, socket, exportName);
     }
 
     /** A TCP export, as if parsed from {@code nbd://HOST:PORT/NAME}. */
     public static NbdUri tcp(String host, int port, String exportName) {
+        return tcp(host, port, exportName, false);
+    }
+
+    /** {@code nbd://HOST:PORT/NAME}, or {@code nbds://...} with {@code tls}. */
+    public static NbdUri tcp(String host, int port, String exportName, boolean tls) {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return new NbdUri("nbd://" + h + ":" + port + "/" + encode(exportName), false, host, port, null,
-                exportName);
+        return new NbdUri((tls ? "nbds" : "nbd") + "://" + h + ":" + port + "/" + encode(exportName), tls, host, port,
+                null, exportName);
     }
 
     /**
@@ -105,6 +119,7 @@ public final class NbdUri {
         String exportName = path.isEmpty() ? "" : decode(redacted, path.substring(1), "export name");
 
         String socketParam = null;
+        java.util.Map<String, String> tlsParams = new java.util.HashMap<>();
         if (!query.isEmpty()) {
             for (String pair : query.split("&", -1)) {
                 if (pair.isEmpty()) {
@@ -122,6 +137,8 @@ public final class NbdUri {
                     // uri.md: "Any other query parameters which the client does not understand
                     // SHOULD be diagnosed by the parser."
                     throw bad(redacted, "unknown query parameter '" + key + "'");
+                } else {
+                    tlsParams.put(key, value);
                 }
             }
         }
@@ -136,7 +153,8 @@ public final class NbdUri {
             if (socketParam.charAt(0) == '\0') {
                 throw bad(redacted, "abstract-namespace sockets (socket=%00...) are not supported");
             }
-            return new NbdUri(text, tls, null, -1, Path.of(socketParam), exportName);
+            return withTlsParameters(new NbdUri(text, tls, null, -1, Path.of(socketParam), exportName), tlsParams,
+                    redacted);
         }
 
         if (authority.indexOf('@') >= 0) {
@@ -168,7 +186,24 @@ public final class NbdUri {
             host = "localhost";
         }
         int port = portText == null || portText.isEmpty() ? DEFAULT_PORT : parsePort(redacted, portText);
-        return new NbdUri(text, tls, host, port, null, exportName);
+        return withTlsParameters(new NbdUri(text, tls, host, port, null, exportName), tlsParams, redacted);
+    }
+
+    private static NbdUri withTlsParameters(NbdUri uri, java.util.Map<String, String> p, String redacted)
+            throws NbdException {
+        uri.tlsCertificates = p.get("tls-certificates");
+        uri.tlsHostname = p.get("tls-hostname");
+        String verify = p.get("tls-verify-peer");
+        if (verify != null) {
+            if (!verify.equals("true") && !verify.equals("false")) {
+                throw bad(redacted, "tls-verify-peer must be true or false, not '" + verify + "'");
+            }
+            uri.tlsVerifyPeer = Boolean.valueOf(verify);
+        }
+        if (p.containsKey("tls-psk-file")) {
+            throw bad(redacted, "TLS with pre-shared keys (tls-psk-file) is not supported; use X.509 certificates");
+        }
+        return uri;
     }
 
     /** qemu's {@code nbd:unix:PATH[:exportname=N]} and {@code nbd:HOST[:PORT][:exportname=N]}; no percent-decoding. */
@@ -277,6 +312,21 @@ public final class NbdUri {
     /** True for nbds:// and nbds+unix://. */
     public boolean tls() {
         return tls;
+    }
+
+    /** The tls-certificates query parameter (a directory, as libnbd takes it), or null. */
+    public String tlsCertificates() {
+        return tlsCertificates;
+    }
+
+    /** The tls-hostname query parameter, or null. */
+    public String tlsHostname() {
+        return tlsHostname;
+    }
+
+    /** The tls-verify-peer query parameter (default true). */
+    public boolean tlsVerifyPeer() {
+        return tlsVerifyPeer == null || tlsVerifyPeer;
     }
 
     /** True when the export is reached through a UNIX socket. */

@@ -65,6 +65,21 @@ public final class SocketTransport implements Transport {
         }
     }
 
+    /** The channel underneath, for layering TLS on it after NBD_OPT_STARTTLS. */
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Bytes already received but not yet read (possible only when the peer sent ahead); whoever
+     * takes over the channel must consume them first. Empties this transport's buffer.
+     */
+    public ByteBuffer takeBuffered() {
+        ByteBuffer rest = ByteBuffer.allocate(received.remaining());
+        rest.put(received).flip();
+        return rest;
+    }
+
     @Override
     public void readFully(ByteBuffer dst) throws IOException {
         if (received.hasRemaining()) {

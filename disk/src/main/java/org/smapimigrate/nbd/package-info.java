@@ -14,9 +14,10 @@
  * form XAPI's SMAPIv3 datapaths return.
  * <li>{@link org.smapimigrate.nbd.NbdException}: every failure, with the protocol's error name and
  * the server's message.
+ * <li>TLS: nbds:// URIs negotiate NBD_OPT_STARTTLS ({@code ClientTls}, {@link org.smapimigrate.nbd.tls}).
+ * <li>{@link org.smapimigrate.nbd.server}: the read-only server {@code smapi-migrate serve} runs.
  * </ul>
  *
- * <p>Not done: TLS (nbds:// is refused with TLS_NOT_SUPPORTED), extended headers, several
- * connections per export (CAN_MULTI_CONN).
+ * <p>Not done: extended headers, several connections per export in the client (CAN_MULTI_CONN).
  */
 package org.smapimigrate.nbd;

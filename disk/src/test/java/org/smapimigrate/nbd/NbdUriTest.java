@@ -62,12 +62,16 @@ class NbdUriTest {
     }
 
     @Test
-    void tlsSchemesParseButConnectingSaysTlsIsNotSupported() throws Exception {
+    void tlsSchemesParseAndConnectingWithoutCertificatesSaysWhatToGive() throws Exception {
         assertTrue(NbdUri.parse("nbds://h/x").tls());
-        assertTrue(NbdUri.parse("nbds+unix:///x?socket=/s").tls());
+        NbdUri u = NbdUri.parse("nbds+unix:///x?socket=/s&tls-certificates=/etc/pki&tls-hostname=srv&tls-verify-peer=false");
+        assertTrue(u.tls());
+        assertEquals("/etc/pki", u.tlsCertificates());
+        assertEquals("srv", u.tlsHostname());
+        assertEquals(false, u.tlsVerifyPeer());
         NbdException e = assertThrows(NbdException.class, () -> NbdClient.connect("nbds+unix:///x?socket=/nonexistent"));
         assertEquals(NbdException.TLS_NOT_SUPPORTED, e.errorName());
-        assertTrue(e.getMessage().contains("TLS (nbds://) is not supported yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("--tls-certs DIR"), e.getMessage());
     }
 
     @Test

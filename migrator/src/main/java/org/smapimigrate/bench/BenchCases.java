@@ -24,6 +24,7 @@ public final class BenchCases {
         // The floor: the same allocated bytes copied with no format to follow.
         cases.add(new ToolCase("cat", in.data(), List.of(List.of("cat", vhd)), in.work().resolve("out-cat"), null));
         cases.add(new NbdcopyCase(in));
+        cases.add(new ServeNbdcopyCase(in));
         // qemu-img's own way to copy and then prove the copy: the like-for-like peer of migrate.
         Path qemuCmpOut = in.work().resolve("out-qemu-cmp.raw");
         cases.add(new ToolCase("qemu+cmp", in.data(), List.of(

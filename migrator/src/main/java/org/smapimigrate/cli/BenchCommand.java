@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
             "  qemu-img  qemu-img convert -f vpc -O raw (no fsync: qemu's default)",
             "  cat       copies the VHD file itself (the same allocated bytes): the floor",
             "  nbdcopy   nbdcopy from qemu-nbd serving the VHD, into a raw file",
+            "  serve>nbdcopy  nbdcopy from smapi-migrate's NBD server serving the VHD",
+            "  nbd>export     qemu-nbd's export read by our NBD source into a raw file",
             "  qemu+cmp  qemu-img convert with fsync, then qemu-img compare: a verified copy",
             "  export    our chain reader and copy pipeline (no fsync)",
             "  migrate   migrate into the bundled SMAPIv3 SR: volume create, copy with",

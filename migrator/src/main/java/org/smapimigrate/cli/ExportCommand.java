@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate export --sr /dev/sdb --sr /dev/sdc --vdi UUID -o disk.raw",
             "  smapi-migrate export /run/sr-mount/SR/UUID.vhd -o - | gzip > disk.raw.gz",
             "  smapi-migrate export --sr SR --vdi UUID -o 'nbd+unix:///d?socket=/run/d.sock'",
+            "  smapi-migrate export nbds://host/UUID --tls-certs /etc/pki/nbd -o disk.raw",
             "",
             "Exit status: 0 when every byte was written; 1 on bad input or I/O failure",
             "(a new output file is then removed); 2 for usage errors."})
@@ -57,8 +58,9 @@ final class ExportCommand implements Callable<Integer> {
                 description = "The SR: a file SR directory, or the PVs of an LVM SR (repeat or list).")
         List<Path> sr;
 
-        @Parameters(paramLabel = "VHD_FILE", description = "A VHD file to flatten, instead of --sr/--vdi.")
-        Path vhdFile;
+        @Parameters(paramLabel = "VHD_FILE|NBD_URI", description = "A VHD file to flatten, instead of --sr/--vdi; "
+                + "or an NBD export to read (nbd://, nbds://, nbd+unix://): only what its block status calls data is read.")
+        String vhdFile;
     }
 
     @Option(names = "--vdi", paramLabel = "UUID", description = "The VDI to export (with --sr).")
@@ -69,6 +71,10 @@ final class ExportCommand implements Callable<Integer> {
                     + "standard output, or an NBD URI: nbd://host[:port]/export, "
                     + "nbd+unix:///export?socket=PATH, nbd:unix:PATH:exportname=NAME.")
     String output;
+
+    @Option(names = "--tls-certs", paramLabel = "DIR", description = "For an nbds:// source: DIR holds ca-cert.pem "
+            + "(and optionally client-cert.pem, client-key.pem).")
+    Path tlsCerts;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
     boolean quiet;
@@ -86,7 +92,8 @@ final class ExportCommand implements Callable<Integer> {
                     "give either a VHD_FILE or --sr with --vdi, not both");
         }
         try (VirtualDisk disk = source.sr != null ? SourceRepositories.openVdi(source.sr, vdi)
-                : SourceRepositories.openVhdFile(source.vhdFile)) {
+                : Targets.isNbdUri(source.vhdFile) ? SourceRepositories.openNbd(source.vhdFile, tlsCerts)
+                : SourceRepositories.openVhdFile(Path.of(source.vhdFile))) {
             Warnings.print(disk, spec.commandLine().getErr());
             DiskCopy copy = DiskCopy.standard();
             CopyStats stats;

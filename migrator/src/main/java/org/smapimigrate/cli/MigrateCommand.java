@@ -21,6 +21,7 @@ import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.report.TerminalText;
+import org.smapimigrate.source.NbdRepository;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.Risk;
 import org.smapimigrate.plan.PlanInputException;
@@ -105,6 +106,14 @@ final class MigrateCommand implements Callable<Integer> {
             description = "A VDI to migrate; repeat for several (with --sr and a target).")
     List<String> vdis;
 
+    @Option(names = "--source", paramLabel = "NBD_URI", description = "Migrate an NBD export instead of a VDI of "
+            + "--sr (nbd://, nbds://, nbd+unix://): read where its block status says data, verified like any source.")
+    String sourceUri;
+
+    @Option(names = "--tls-certs", paramLabel = "DIR", description = "For an nbds:// --source: DIR holds ca-cert.pem "
+            + "(and client-cert.pem, client-key.pem when the server asks for a client certificate).")
+    Path tlsCerts;
+
     @Option(names = "--flatten",
             description = "Plan with --flatten: every VDI a standalone volume with its whole chain.")
     boolean flatten;
@@ -143,15 +152,21 @@ final class MigrateCommand implements Callable<Integer> {
             }
             return runPlanFile(plan, PlanFiles.read(plan), source.sr);
         }
-        if (source.sr == null || ((vdis == null || vdis.isEmpty()) && !dryRun)) {
-            throw usage("name what to migrate: --plan FILE, or --sr SR with --vdi UUID and a target");
+        if (sourceUri != null && (source.sr != null || vdis != null)) {
+            throw usage("--source names the one disk to migrate: no --sr or --vdi with it");
         }
-        if (vdis == null) {
-            vdis = List.of(); // --dry-run of the whole SR
+        if (sourceUri == null && (source.sr == null || ((vdis == null || vdis.isEmpty()) && !dryRun))) {
+            throw usage("name what to migrate: --plan FILE, --sr SR with --vdi UUID, or --source NBD_URI; and a target");
         }
         TargetChoice choice = target.choice();
         Duration limit = target.plugins.callLimit();
-        try (StorageRepository sr = SourceRepositories.open(source.sr)) {
+        List<String> sourcePaths = sourceUri != null ? List.of(sourceUri) : Planning.sourcePaths(source.sr);
+        try (StorageRepository sr = openSource(sourcePaths)) {
+            if (sourceUri != null) {
+                vdis = List.of(((NbdRepository) sr).vdiId());
+            } else if (vdis == null) {
+                vdis = List.of(); // --dry-run of the whole SR
+            }
             StateDirectory states = new StateDirectory(state.dir);
             String srId = sr.inventory().uuid() != null ? sr.inventory().uuid() : sr.inventory().path();
             Path planFile = states.planFor(srId, vdis, Planning.planTarget(choice), flatten);
@@ -164,7 +179,7 @@ final class MigrateCommand implements Callable<Integer> {
             }
             Plan p;
             try {
-                p = VdiRun.plan(sr, Planning.sourcePaths(source.sr), vdis, flatten, Planning.planTarget(choice), limit);
+                p = VdiRun.plan(sr, sourcePaths, vdis, flatten, Planning.planTarget(choice), limit);
             } catch (PlanInputException e) {
                 throw new UserError(e.getMessage());
             }
@@ -200,8 +215,8 @@ final class MigrateCommand implements Callable<Integer> {
             return 0;
         }
         PlanExecutor.requireRunnable(p);
-        List<Path> from = srOverride != null ? srOverride : p.source().paths().stream().map(Path::of).toList();
-        try (StorageRepository sr = SourceRepositories.open(from)) {
+        List<String> from = srOverride != null ? Planning.sourcePaths(srOverride) : p.source().paths();
+        try (StorageRepository sr = openSource(from)) {
             return execute(p, file, sr, srOverride);
         }
     }
@@ -225,6 +240,14 @@ final class MigrateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The source a plan names: an NBD export by its URI, else an SR by its directory or PVs (read-only). */
+    private StorageRepository openSource(List<String> paths) throws IOException {
+        if (paths.size() == 1 && paths.get(0).startsWith("nbd")) {
+            return NbdRepository.open(paths.get(0), tlsCerts);
+        }
+        return SourceRepositories.open(paths.stream().map(Path::of).toList());
+    }
+
     /** Before a run planned on the fly: what 'plan' would have warned of, and notes on the VDIs named. */
     private void announce(Plan p) {
         if (output.quiet || output.json) {
@@ -233,7 +256,10 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Set<String> named = new LinkedHashSet<>(vdis);
         for (Risk r : p.risks()) {
-            if (r.severity() == Severity.WARNING) {
+            // The SR's other troubles are for 'scan' and 'plan'; here only what concerns this run.
+            boolean concerns = r.subject() == null || named.stream().anyMatch(v -> r.subject().contains(v)
+                    || r.message().contains(v));
+            if (r.severity() == Severity.WARNING && concerns) {
                 err.println("smapi-migrate: warning: " + TerminalText.escape(r.message()) + " [" + r.code() + "]");
             } else if (r.severity() == Severity.INFO && r.subject() != null && named.contains(r.subject())) {
                 err.println("smapi-migrate: note: " + TerminalText.escape(r.message()) + " [" + r.code() + "]");

@@ -15,6 +15,7 @@ import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.lvhd.LvhdSr;
 import org.smapimigrate.plan.SnapshotInfo;
 import org.smapimigrate.vhd.VhdCookie;
+import org.smapimigrate.nbd.NbdDisk;
 
 /** Decides what kind of SMAPIv1 SR the command-line arguments name, and opens it read-only. */
 final class SourceRepositories {
@@ -118,6 +119,14 @@ final class SourceRepositories {
             sr.close();
             throw e;
         }
+    }
+
+    /**
+     * An NBD export as a source (NBD_CMD_READ of what BLOCK_STATUS base:allocation calls data;
+     * everything when the server offers no block status). nbds:// uses {@code tlsDir}.
+     */
+    static VirtualDisk openNbd(String uri, Path tlsDir) throws IOException {
+        return NbdDisk.open(uri, tlsDir);
     }
 
     /** A VHD file with its chain; parents are looked up in its directory only. */

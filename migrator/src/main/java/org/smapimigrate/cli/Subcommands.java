@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class Subcommands {
     /** In the order the top-level manual lists them. */
-    static final List<String> NAMES = List.of("scan", "export", "plan", "migrate", "verify", "bench",
+    static final List<String> NAMES = List.of("scan", "export", "serve", "plan", "migrate", "verify", "bench",
             "make-example-sr");
 
     private Subcommands() {
@@ -28,6 +28,7 @@ final class Subcommands {
             case "scan" -> "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR,"
                     + " or a pool's SRs and VMs.";
             case "export" -> "Flatten one VDI (its whole VHD chain) into a raw image, a device or an NBD export.";
+            case "serve" -> "Serve SMAPIv1 VDIs as read-only NBD exports (one per VDI), for any NBD client.";
             case "plan" -> "Plan a migration: steps, bytes, target space, time and risks.";
             case "migrate" -> "Copy VDIs into new volumes of a SMAPIv3 SR, verified byte for byte.";
             case "verify" -> "Check migrated volumes again against the manifests 'migrate' wrote.";
@@ -55,6 +56,7 @@ final class Subcommands {
         return switch (name) {
             case "scan" -> new ScanCommand();
             case "export" -> new ExportCommand();
+            case "serve" -> new ServeCommand();
             case "plan" -> new PlanCommand();
             case "migrate" -> new MigrateCommand();
             case "verify" -> new VerifyCommand();

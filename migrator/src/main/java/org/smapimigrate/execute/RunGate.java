@@ -32,8 +32,10 @@ final class RunGate {
      * plan leaves a VDI out, or cannot succeed as planned.
      */
     static void risks(Plan plan, Set<String> accepted) throws RunRefused {
+        // Causes first: "nothing-to-migrate" is only the consequence of the others.
         List<Risk> blocking = plan.risks().stream()
-                .filter(r -> r.severity() == Severity.ERROR && !accepted.contains(r.code())).toList();
+                .filter(r -> r.severity() == Severity.ERROR && !accepted.contains(r.code()))
+                .sorted(java.util.Comparator.comparing(r -> r.code().equals("nothing-to-migrate"))).toList();
         if (blocking.isEmpty()) {
             return;
         }

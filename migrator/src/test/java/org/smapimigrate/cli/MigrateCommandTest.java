@@ -257,7 +257,7 @@ class MigrateCommandTest {
         Map<Path, String> before = hashFiles(srDir());
         CliRun r = CliRun.of("migrate", "--sr", srDir().toString(), "--vdi", "db391a5a-ed94-4fd3-b178-6fe9c35fb3a6",
                 "--target-sr", tmp.resolve("v3sr").toString(), "--plugins", root.toString(),
-                "--state-dir", tmp.resolve("state").toString());
+                "--state-dir", tmp.resolve("state").toString(), "-q");
         assertEquals(1, r.exitCode());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());

@@ -1,0 +1,56 @@
+package org.smapimigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.VolumePlugin;
+import org.smapimigrate.testing.Corpus;
+
+/**
+ * {@code migrate --source NBD_URI}: a VDI served by {@code serve} (a 5-deep chain with holes)
+ * migrated over NBD into the bundled SMAPIv3 SR; the volume read back through its datapath has
+ * the manifest's SHA-256 and the migration verified.
+ */
+class MigrateFromNbdTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anNbdExportMigratesAndVerifiesLikeAnyVdi() throws Exception {
+        JsonNode e = null;
+        for (JsonNode x : Corpus.manifest().get("entries")) {
+            if (x.get("id").asText().equals("file-sr/deep-chain/08b6dcc8-7e65-4fbf-b7e6-d95ae7e1b529.vhd")) {
+                e = x;
+            }
+        }
+        String uuid = e.get("vdi_uuid").asText();
+        Path vhd = Corpus.path(e.get("path").asText());
+        try (ServeProcess serve = ServeProcess.start(tmp, 1, "--sr", vhd.getParent().toString(), "--vdi", uuid,
+                "--unix", tmp.resolve("s.sock").toString())) {
+            CliRun r = CliRun.of("migrate", "--source", serve.uris.get(0), "--target-sr", tmp.resolve("v3sr").toString(),
+                    "--state-dir", tmp.resolve("state").toString(), "--json", "-q");
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode done = MigrateCommandTest.doneEvent(r);
+            assertTrue(org.smapimigrate.verify.ManifestFile.read(Path.of(done.get("manifests").get(0).asText()))
+                    .verification().matches());
+            PluginRoot root = MigrateCommandTest.bundled();
+            VolumePlugin plugin = root.volumePlugin("org.smapimigrate.dirvol");
+            String sr = plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()));
+            var volumes = plugin.srLs(sr);
+            assertEquals(1, volumes.size());
+            assertEquals(uuid, volumes.get(0).keys().get("smapi-migrate-source-vdi"), "the export name's uuid is the VDI");
+            assertEquals(e.get("expected_sha256").asText(),
+                    MigrateCommandTest.sha256ThroughDatapath(root, plugin, sr, volumes.get(0).key()));
+            CliRun both = CliRun.of("migrate", "--source", serve.uris.get(0), "--sr", vhd.getParent().toString(),
+                    "--target-sr", tmp.resolve("v3sr").toString());
+            assertEquals(2, both.exitCode());
+            assertTrue(both.err().contains("--source"), both.err());
+        }
+    }
+}
