@@ -25,7 +25,7 @@ class BenchEndToEndTest {
         List<Measured> all = Bench.run(o, SmapiMigrateProcess.current(), new PrintWriter(text, true));
         String out = text.toString();
 
-        List<String> expected = List.of("qemu-img/tool", "cat/tool", "nbdcopy/tool", "qemu+cmp/tool", "export/in-JVM",
+        List<String> expected = List.of("qemu-img/tool", "cat/tool", "nbdcopy/tool", "serve>nbdcopy/in-JVM", "qemu+cmp/tool", "export/in-JVM",
                 "migrate/in-JVM", "export/process", "migrate/process", "1 VDI j1/process", "1 VDI j4/process");
         assertEquals(expected, all.stream().map(m -> m.name() + "/" + m.where().label()).toList(), out);
         for (Measured m : all) {
