@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.plan.SnapshotRecords;
 import org.smapimigrate.report.InventoryJson;
 import org.smapimigrate.report.InventoryView;
 import org.smapimigrate.vm.XapiInventoryView;
@@ -99,7 +100,7 @@ final class ScanCommand implements Callable<Integer> {
             SrInventory inv = sr.inventory();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(InventoryJson.toJson(inv, SourceRepositories.snapshotRecords(sr))));
+                        .writeValueAsString(InventoryJson.toJson(inv, SnapshotRecords.of(sr))));
             } else {
                 InventoryView.print(inv, out);
             }

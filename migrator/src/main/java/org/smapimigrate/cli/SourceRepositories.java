@@ -6,14 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.lvhd.LvhdSr;
-import org.smapimigrate.plan.SnapshotInfo;
 import org.smapimigrate.vhd.VhdCookie;
 import org.smapimigrate.nbd.NbdDisk;
 
@@ -91,20 +88,6 @@ final class SourceRepositories {
             return false; // unreadable: not an SR we could scan anyway
         }
         return false;
-    }
-
-    /**
-     * The snapshot records of an SR as XAPI keeps them in an LVHD SR's MGT volume
-     * ({@code is_a_snapshot}, {@code snapshot_of}, {@code snapshot_time}); file SRs keep them only
-     * in the XAPI database, so for them there are none.
-     */
-    static Map<String, SnapshotInfo> snapshotRecords(StorageRepository sr) {
-        Map<String, SnapshotInfo> out = new LinkedHashMap<>();
-        if (sr instanceof LvhdSr lvhd) {
-            lvhd.mgtRecords().forEach((uuid, r) -> out.put(uuid, new SnapshotInfo(r.isASnapshot(), r.snapshotOf(),
-                    r.snapshotTime())));
-        }
-        return out;
     }
 
     /**
