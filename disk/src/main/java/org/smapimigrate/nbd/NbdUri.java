@@ -23,6 +23,9 @@ public final class NbdUri {
     private static final Set<String> TLS_PARAMETERS =
             Set.of("tls-type", "tls-hostname", "tls-verify-peer", "tls-certificates", "tls-psk-file");
     /** XAPI export names carry a session reference, which is a credential: never print it. */
+    /** What stands for a session in {@link #describe()}: the secret never leaves this class. */
+    public static final String REDACTED = "<redacted>";
+
     private static final Pattern SESSION_ID = Pattern.compile("(session_id(=|%3[dD]))[^&:/?#]*");
 
     private final String text;
@@ -306,7 +309,7 @@ public final class NbdUri {
 
     /** Hides XAPI session references ({@code session_id=OpaqueRef:...}), which grant access to the pool. */
     static String redact(String s) {
-        return SESSION_ID.matcher(s).replaceAll("$1<redacted>");
+        return SESSION_ID.matcher(s).replaceAll("$1" + REDACTED);
     }
 
     /** True for nbds:// and nbds+unix://. */

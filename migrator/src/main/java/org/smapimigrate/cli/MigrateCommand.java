@@ -21,6 +21,7 @@ import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.report.TerminalText;
+import org.smapimigrate.nbd.NbdUri;
 import org.smapimigrate.source.NbdRepository;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.Risk;
@@ -160,8 +161,11 @@ final class MigrateCommand implements Callable<Integer> {
         }
         TargetChoice choice = target.choice();
         Duration limit = target.plugins.callLimit();
-        List<String> sourcePaths = sourceUri != null ? List.of(sourceUri) : Planning.sourcePaths(source.sr);
-        try (StorageRepository sr = openSource(sourcePaths)) {
+        // An NBD URI may hold a secret (xapi-nbd's session_id): the plan records it redacted and the
+        // run reopens the source from the command line, never from the plan file.
+        List<String> sourcePaths = sourceUri != null ? List.of(NbdUri.parse(sourceUri).describe())
+                : Planning.sourcePaths(source.sr);
+        try (StorageRepository sr = sourceUri != null ? openSource(List.of(sourceUri)) : openSource(sourcePaths)) {
             if (sourceUri != null) {
                 vdis = List.of(((NbdRepository) sr).vdiId());
             } else if (vdis == null) {
@@ -215,7 +219,7 @@ final class MigrateCommand implements Callable<Integer> {
             return 0;
         }
         PlanExecutor.requireRunnable(p);
-        List<String> from = srOverride != null ? Planning.sourcePaths(srOverride) : p.source().paths();
+        List<String> from = srOverride != null ? Planning.sourcePaths(srOverride) : nbdSource(p.source().paths());
         try (StorageRepository sr = openSource(from)) {
             return execute(p, file, sr, srOverride);
         }
@@ -238,6 +242,26 @@ final class MigrateCommand implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    /**
+     * A plan's source paths, with a redacted NBD URI replaced by the --source given again: the plan
+     * never holds the session, so a resume needs the URI from the command line, and it must be the
+     * same export the plan was made from.
+     */
+    private List<String> nbdSource(List<String> planned) throws IOException {
+        if (planned.size() != 1 || !planned.get(0).contains(NbdUri.REDACTED)) {
+            return planned;
+        }
+        if (sourceUri == null) {
+            throw new UserError("the plan's source " + TerminalText.escape(planned.get(0)) + " held a session that"
+                    + " plans never record: give the URI again with --source NBD_URI");
+        }
+        if (!NbdUri.parse(sourceUri).describe().equals(planned.get(0))) {
+            throw new UserError("--source " + NbdUri.parse(sourceUri).describe() + " is not the plan's source "
+                    + TerminalText.escape(planned.get(0)) + ": give the URI the plan was made from");
+        }
+        return List.of(sourceUri);
     }
 
     /** The source a plan names: an NBD export by its URI, else an SR by its directory or PVs (read-only). */
@@ -286,12 +310,16 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /** The exact command that resumes this run, for the line printed on Ctrl-C. */
-    private String resumeCommand(Path file, List<Path> srOverride, Path plugins) {
+    private String resumeCommand(Path file, List<Path> srOverride, Path plugins) throws IOException {
         StringBuilder b = new StringBuilder("smapi-migrate migrate --plan ").append(Shell.quote(file.toAbsolutePath()
                 .toString()));
         if (srOverride != null) {
             b.append(" --sr");
             srOverride.forEach(p -> b.append(' ').append(Shell.quote(p.toAbsolutePath().toString())));
+        }
+        if (sourceUri != null) {
+            // Redacted: the user puts the session back in; it must not reach a terminal log.
+            b.append(" --source ").append(Shell.quote(NbdUri.parse(sourceUri).describe()));
         }
         if (plugins != null) {
             b.append(" --plugins ").append(Shell.quote(plugins.toAbsolutePath().toString()));

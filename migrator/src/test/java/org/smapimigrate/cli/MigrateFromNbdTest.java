@@ -53,4 +53,43 @@ class MigrateFromNbdTest {
             assertTrue(both.err().contains("--source"), both.err());
         }
     }
+
+    /**
+     * xapi-nbd's export name carries the session ({@code /UUID?session_id=OpaqueRef:...}). nbdkit
+     * serves any export name, so it stands in for that shape here. The session never reaches the
+     * state directory, and a resume from the plan alone is refused until the URI is given again.
+     */
+    @Test
+    void aSessionInTheExportNameNeverReachesThePlanOrJournal() throws Exception {
+        Path image = tmp.resolve("disk.raw");
+        try (var f = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap("some data".repeat(1000).getBytes()), 1 << 20);
+            f.truncate(4 << 20);
+        }
+        String secret = "OpaqueRef:5ec7e7-77";
+        try (var server = org.smapimigrate.nbd.NbdServerProcess.nbdkit(tmp, "-r", "file", image.toString())) {
+            String uri = "nbd+unix:///%2F0a1b2c3d-1111-2222-3333-444455556666%3Fsession_id%3D"
+                    + secret.replace(":", "%3A") + "?socket=" + server.socket();
+            Path state = tmp.resolve("state");
+            CliRun r = CliRun.of("migrate", "--source", uri, "--target-sr", tmp.resolve("v3sr").toString(),
+                    "--state-dir", state.toString(), "-q");
+            assertEquals(0, r.exitCode(), r.err());
+            try (var files = java.nio.file.Files.walk(state)) {
+                for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    assertTrue(!java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains("5ec7e7"), "the session reached " + f);
+                }
+            }
+            Path plan;
+            try (var files = java.nio.file.Files.walk(state)) {
+                plan = files.filter(f -> f.getFileName().toString().endsWith(".plan.json")).findFirst().orElseThrow();
+            }
+            CliRun alone = CliRun.of("migrate", "--plan", plan.toString(), "-q");
+            assertEquals(1, alone.exitCode(), alone.err());
+            assertTrue(alone.err().contains("--source"), alone.err());
+            CliRun again = CliRun.of("migrate", "--plan", plan.toString(), "--source", uri, "-q");
+            assertEquals(0, again.exitCode(), again.err());
+        }
+    }
 }
