@@ -92,12 +92,7 @@ public final class SmapiMigrate {
         cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
         cl.setUsageHelpLongOptionsMaxWidth(32);
         cl.addSubcommand("help", new CommandLine.HelpCommand());
-        List<String> named = new ArrayList<>(namedCommands(args));
-        for (String name : List.copyOf(named)) {
-            if (Subcommands.exists(name)) {
-                named.addAll(Subcommands.alsoBuilt(name));
-            }
-        }
+        List<String> named = namedCommands(args);
         for (String name : Subcommands.NAMES) {
             if (named.contains(name)) {
                 cl.addSubcommand(name, withHelpOption(new CommandLine(Subcommands.create(name))));

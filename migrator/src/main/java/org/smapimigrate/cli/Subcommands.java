@@ -38,14 +38,6 @@ final class Subcommands {
         };
     }
 
-    /**
-     * The commands a command runs through the parent command line, built with it:
-     * {@code migrate --dry-run} runs {@code plan}.
-     */
-    static List<String> alsoBuilt(String name) {
-        return name.equals("migrate") ? List.of("plan") : List.of();
-    }
-
     static boolean hidden(String name) {
         return name.equals("make-example-sr");
     }

@@ -32,9 +32,11 @@ class SubcommandsTest {
     }
 
     @Test
-    void migrateComesWithThePlanItRunsForDryRuns() {
+    void migrateDryRunBuildsNoPlanCommand() {
         CommandLine cl = SmapiMigrate.commandLine("migrate", "--dry-run", "--sr", "x");
-        assertTrue(cl.getSubcommands().get("plan").getCommandSpec().userObject() instanceof PlanCommand);
+        assertTrue(cl.getSubcommands().get("migrate").getCommandSpec().userObject() instanceof MigrateCommand);
+        assertTrue(!(cl.getSubcommands().get("plan").getCommandSpec().userObject() instanceof PlanCommand),
+                "plan stays a stand-in: migrate --dry-run prints the plan itself");
     }
 
     @Test
