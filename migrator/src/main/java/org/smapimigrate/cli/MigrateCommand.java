@@ -121,6 +121,13 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Mixin
+    VmOptions vm;
+
+    @Option(names = "--destroy-copies",
+            description = "With --abort of a VM plan: also destroy the new volumes and VDIs (default: they stay).")
+    boolean destroyCopies;
+
     @Option(names = "--force", split = ",", paramLabel = "CODE",
             description = "Accept these error-level risks of the plan by their codes (as 'plan' lists them),"
                     + " e.g. --force block-cut-short. Nothing else is accepted.")
@@ -145,6 +152,15 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan)) {
+            if (target.given() || vdis != null || flatten || vm.vms != null) {
+                throw usage("--plan names its VMs and target: no --target-sr, --vm, --vdi or --flatten with it");
+            }
+            return VmRuns.run(this, plan, org.smapimigrate.vm.VmPlanJson.read(plan));
+        }
+        if (vm.given()) {
+            return VmRuns.onTheFly(this);
+        }
         if (plan != null) {
             if (target.given() || vdis != null || flatten) {
                 throw usage("--plan names its source and target: --target-sr, --volume-plugin, --sr-config, --vdi"

@@ -93,6 +93,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Mixin
+    VmOptions vm;
+
     @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
             description = "Use these features instead of the probed ones," + " " + "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;" + " " + "add CLONE_FROM_SNAPSHOT_ONLY for targets that" + " " + "clone only snapshots.")
     List<String> features;
@@ -124,6 +127,9 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (report != null && !PlanReports.knows(report)) {
             throw usage("--report " + report + ": name it .html or .md to choose the format");
+        }
+        if (vm.given()) {
+            return planVms();
         }
         if ((source.sr == null) == (inventory == null)) {
             throw usage("name the source: --sr SR (the SR directory or LVM PVs), or --inventory FILE");
@@ -163,6 +169,34 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return exitFor(plan, spec.commandLine().getErr());
+    }
+
+    /** {@code plan --xapi URL --vm ... --target-sr SR}: a VM plan (org.smapimigrate.vm). */
+    private int planVms() throws Exception {
+        if (source.sr != null || inventory != null || vdis != null || report != null) {
+            throw usage("--xapi with --vm plans whole VMs: no --sr, --inventory, --vdi or --report with it");
+        }
+        if (!vm.xapi.given()) {
+            throw usage("--vm needs --xapi URL: VMs are found through the pool");
+        }
+        org.smapimigrate.vm.VmPlan p;
+        try (org.smapimigrate.xapi.XapiSession s = vm.xapi.login()) {
+            p = VmCli.plan(vm, target.targetSr == null ? null : target.targetSr.toString(), s);
+        }
+        if (output != null) {
+            org.smapimigrate.vm.VmPlanJson.write(p, output);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(org.smapimigrate.vm.VmPlanJson.toJson(p));
+        } else {
+            VmCli.summary(p, out);
+            if (output != null) {
+                out.printf("   plan written to %s%n", output);
+            }
+        }
+        out.flush();
+        return VmCli.exitFor(p, spec.commandLine().getErr());
     }
 
     /**

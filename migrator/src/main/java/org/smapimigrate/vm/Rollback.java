@@ -23,9 +23,9 @@ import org.smapimigrate.xapi.records.XapiClass;
  * operations). Reads XAPI before each change, so it can itself be interrupted and run again.
  * The new VDIs are left alone (the caller destroys them on request); source VDIs are never touched.
  */
-final class Rollback {
+public final class Rollback {
     /** What a rollback did and left. */
-    record Result(List<String> restored, List<String> unblocked, List<String> leftAlone) {
+    public record Result(List<String> restored, List<String> unblocked, List<String> leftAlone) {
     }
 
     private final XapiSession session;
