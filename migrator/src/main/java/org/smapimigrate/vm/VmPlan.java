@@ -56,6 +56,7 @@ public record VmPlan(String format, String id, String xapi, PoolSr targetSr, Tra
             vbds = List.copyOf(vbds);
         }
 
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isSnapshot() {
             return snapshotOf != null;
         }

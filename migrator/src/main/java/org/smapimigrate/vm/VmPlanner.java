@@ -104,7 +104,10 @@ public final class VmPlanner {
             disks = new ArrayList<>();
             for (VmDiscovery.SourceSr src : d.sources.values()) {
                 List<VmPlan.PlannedDisk> mine = d.disks.stream().filter(x -> x.sr().equals(src.uuid())).toList();
-                Plan p = diskPlan(src, mine, caps, where);
+                Plan p = diskPlan(src, mine, caps, where, risks);
+                if (p == null) {
+                    continue;
+                }
                 diskPlans.add(p);
                 risks.addAll(p.risks());
             }
@@ -169,9 +172,24 @@ public final class VmPlanner {
     }
 
     /** One engine plan for the VDIs of one source SR, named and related as XAPI has them. */
-    private Plan diskPlan(VmDiscovery.SourceSr src, List<VmPlan.PlannedDisk> disks, TargetCapabilities caps,
-                          PlanTarget where) throws IOException {
+    private Plan diskPlan(VmDiscovery.SourceSr src, List<VmPlan.PlannedDisk> all, TargetCapabilities caps,
+                          PlanTarget where, List<Risk> risks) throws IOException {
         Map<String, VmPlan.PlannedDisk> byUuid = new LinkedHashMap<>();
+        List<VmPlan.PlannedDisk> disks = new ArrayList<>();
+        try (StorageRepository sr = opener.open(src.paths())) {
+            for (VmPlan.PlannedDisk x : all) {
+                if (sr.inventory().vdi(x.vdi()) == null) {
+                    risks.add(new Risk(Severity.ERROR, "vdi-not-on-sr", x.vdi(), "VDI " + x.vdi() + " is in XAPI's"
+                            + " database but not on SR " + src.uuid() + " as this host reads it",
+                            "Run an SR scan (xe sr-scan) and plan again."));
+                } else {
+                    disks.add(x);
+                }
+            }
+        }
+        if (disks.isEmpty()) {
+            return null;
+        }
         disks.forEach(x -> byUuid.put(x.vdi(), x));
         Map<String, SnapshotInfo> snapshots = new LinkedHashMap<>();
         for (VmPlan.PlannedDisk x : disks) {
@@ -191,11 +209,38 @@ public final class VmPlanner {
             PluginQueryProbe probe = new PluginQueryProbe(new PluginRoot(Path.of(where.pluginRoot()), callLimit),
                     where.volumePlugin(), null);
             probe.probe();
-            return Planner.plan(new PlanRequest(withNames, snapshots, VdiSelection.of(List.copyOf(byUuid.keySet())),
+            Plan p = Planner.plan(new PlanRequest(withNames, snapshots, VdiSelection.of(List.copyOf(byUuid.keySet())),
                             caps, Throughput.assumed().withCallCost(probe.callSeconds()), false))
-                    .forRun(UUID.randomUUID().toString(), src.paths().stream().map(p -> p.toAbsolutePath()
+                    .forRun(UUID.randomUUID().toString(), src.paths().stream().map(x -> x.toAbsolutePath()
                             .normalize().toString()).toList(), where);
+            return asXapiHasThem(p, byUuid);
         }
+    }
+
+    /**
+     * The metadata steps with XAPI's values exactly: name and description as XAPI holds them (an
+     * empty description stays empty) and {@code vdi-type} the VDI's type, which XAPI's scan reads
+     * back (xapi-integration.md section 3 table; #6596: always write it).
+     */
+    private static Plan asXapiHasThem(Plan p, Map<String, VmPlan.PlannedDisk> byUuid) {
+        List<Step> steps = new ArrayList<>();
+        for (Step s : p.steps()) {
+            VmPlan.PlannedDisk x = s instanceof SetMetadata m && "vdi".equals(m.keys().get(VolumeKeys.PURPOSE))
+                    ? byUuid.get(m.owner()) : null;
+            if (x == null) {
+                steps.add(s);
+                continue;
+            }
+            SetMetadata m = (SetMetadata) s;
+            Map<String, String> keys = new LinkedHashMap<>(m.keys());
+            if (x.type() != null && !x.type().isBlank()) {
+                keys.put(VolumeKeys.VDI_TYPE, x.type());
+            }
+            steps.add(new SetMetadata(m.id(), m.after(), m.volume(), m.owner(), x.nameLabel(), x.nameDescription(), keys,
+                    m.snapshotOf()));
+        }
+        return new Plan(p.format(), p.id(), p.source(), p.target(), p.targetSr(), p.throughput(), p.strategy(),
+                p.strategyReason(), p.totals(), p.nodes(), steps, p.risks());
     }
 
     /** The disk plan and step that make the volume of {@code x}'s VDI. */

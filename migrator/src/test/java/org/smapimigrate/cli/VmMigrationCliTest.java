@@ -1,0 +1,181 @@
+package org.smapimigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.migrate.TargetSr;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.Volume;
+import org.smapimigrate.datapath.VolumeAttachment;
+import org.smapimigrate.testing.Corpus;
+import org.smapimigrate.vm.VmPlan;
+import org.smapimigrate.vm.VmPlanJson;
+import org.smapimigrate.xapi.standin.StandIns;
+
+/**
+ * Issue 12's done-when against the XAPI stand-in (xapi test-jar; it models the datamodel's
+ * records, VBD.create/destroy checks, blocked operations, and SR.scan of a SMAPIv3 SR through the
+ * real bundled plugin), from the command line, with real SMAPIv1 data ({@link VmPoolFixture}).
+ */
+class VmMigrationCliTest {
+    @TempDir
+    Path dir;
+    VmPoolFixture pool;
+
+    @BeforeEach
+    void build() throws Exception {
+        pool = VmPoolFixture.build(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        pool.close();
+    }
+
+    private CliRun cli(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(pool.xapiOptions());
+        a.addAll(List.of("--host-root", pool.hostRoot.toString()));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    @Test
+    void haltedVmWithTwoSnapshotsMovesWithNamesTagsOtherConfigAndData() throws Exception {
+        Map<Path, String> sourcesBefore = pool.sourceHashes();
+        ObjectNode before = pool.xapi.dump();
+        Path planFile = dir.resolve("vm-plan.json");
+        CliRun p = cli("plan", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "-o", planFile.toString());
+        assertEquals(0, p.exitCode(), p.out() + p.err());
+        assertTrue(p.out().contains("transport: local"), p.out());
+        VmPlan plan = VmPlanJson.read(planFile);
+        assertEquals(3, plan.vms().size(), "the VM and its two snapshots");
+        assertEquals(6, plan.disks().size());
+        assertEquals(2, plan.diskPlans().size(), "one engine plan per source SR");
+        assertTrue(plan.risks().stream().anyMatch(r -> r.code().equals("cd-left-alone")), plan.risks().toString());
+        assertEquals(before, pool.xapi.dump(), "plan changes nothing");
+
+        CliRun m = CliRun.of("migrate", "--plan", planFile.toString(), "--xapi-password-file",
+                pool.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString());
+        assertEquals(0, m.exitCode(), m.out() + m.err());
+        ObjectNode after = pool.xapi.dump();
+        VmStateAssertions.expectedDifference(before, after, pool);
+        VmStateAssertions.newVdisCarryTheOldMetadata(after, pool);
+        newVolumesHoldTheSourceData(after);
+        assertEquals(sourcesBefore, pool.sourceHashes(), "source files unchanged");
+        assertTrue(m.err().contains("retire"), m.err());
+
+        CliRun again = CliRun.of("migrate", "--plan", planFile.toString(), "--xapi-password-file",
+                pool.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(VmStateAssertions.canonical(after), VmStateAssertions.canonical(pool.xapi.dump()),
+                "a rerun of a finished plan changes nothing");
+    }
+
+    /** Each new VDI's volume read back through the plugin's datapath, hashed, against qemu's hash of the source. */
+    private void newVolumesHoldTheSourceData(ObjectNode db) throws Exception {
+        JsonNode v3 = db.get("SR").get(pool.v3Sr);
+        Map<String, String> config = new TreeMap<>();
+        JsonNode pbd = db.get("PBD").get(v3.get("PBDs").get(0).asText());
+        pbd.get("device_config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        TargetSr t = TargetSr.attach(new PluginRoot(StandIns.bundledPluginRoot(), Duration.ofSeconds(60)),
+                StandIns.DIRVOL, config);
+        int checked = 0;
+        for (Volume listed : t.plugin().srLs(t.sr())) {
+            JsonNode vdi = VmStateAssertions.vdiAt(db, pool.v3Sr, listed.key());
+            String source = vdi.get("other_config").path("smapi-migrate.source-vdi").asText(null);
+            if (source == null) {
+                continue; // a carrier (base copy) volume
+            }
+            Volume v = t.plugin().volumeStat(t.sr(), listed.key());
+            try (VolumeAttachment a = VolumeAttachment.attach(t.root(), v, VolumeAttachment.dom0Domain("test"));
+                 VirtualDisk disk = a.openReader(vdi.get("virtual_size").asLong())) {
+                assertEquals(pool.expected.get(source), Corpus.sha256(disk), "volume of " + source);
+            }
+            checked++;
+        }
+        assertEquals(6, checked);
+    }
+
+    @Test
+    void aRunningVmIsRefusedBeforeAnythingIsWritten() throws Exception {
+        ObjectNode before = pool.xapi.dump();
+        List<String> v3Before = listDir(dir.resolve("v3-sr"));
+        CliRun m = cli("migrate", "--vm", "db", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString());
+        assertEquals(1, m.exitCode(), m.out() + m.err());
+        assertTrue(m.err().contains("vm-running"), m.err());
+        assertEquals(1, m.err().lines().count(), m.err());
+        assertEquals(before, pool.xapi.dump());
+        assertEquals(v3Before, listDir(dir.resolve("v3-sr")), "nothing written to the target SR");
+    }
+
+    @Test
+    void aSharedVdiIsRefusedUnlessBothVmsAreNamed() throws Exception {
+        String other = pool.xapi.addVm("reporting", Map.of("power_state", "Halted"));
+        pool.xapi.addVbd(other, pool.dataDisk, "2", Map.of("mode", "RO"));
+        CliRun one = cli("plan", "--vm", "app-server", "--target-sr", "SMAPIv3 target");
+        assertEquals(1, one.exitCode(), one.out());
+        assertTrue(one.out().contains("vdi-shared") && one.out().contains("reporting"), one.out());
+        CliRun both = cli("plan", "--vm", "app-server", "--vm", "reporting", "--target-sr", "SMAPIv3 target");
+        assertEquals(0, both.exitCode(), both.out() + both.err());
+        assertFalse(both.out().contains("vdi-shared"), both.out());
+    }
+
+    @Test
+    void aFailedVbdCreateRollsEveryVbdBack() throws Exception {
+        ObjectNode before = pool.xapi.dump();
+        pool.xapi.faults().failOnCall("VBD.create", 4, "INTERNAL_ERROR", "injected by the test");
+        CliRun m = cli("migrate", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString());
+        assertEquals(1, m.exitCode(), m.out() + m.err());
+        assertTrue(m.err().contains("Rolled back") && m.err().contains("injected by the test"), m.err());
+        ObjectNode after = pool.xapi.dump();
+        assertEquals(VmStateAssertions.vbdsAndBlocks(before), VmStateAssertions.vbdsAndBlocks(after),
+                "every VBD on its old VDI with its old fields, blocked operations as before");
+        assertNotEquals(before.get("VDI").size(), after.get("VDI").size(), "the new VDIs stay");
+        // Run again without the fault: it finishes.
+        CliRun again = cli("migrate", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString());
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+        VmStateAssertions.expectedDifference(before, pool.xapi.dump(), pool);
+    }
+
+    @Test
+    void abortPutsEveryVbdBackAndDestroyCopiesRemovesTheNewVdis() throws Exception {
+        ObjectNode before = pool.xapi.dump();
+        CliRun m = cli("migrate", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString());
+        assertEquals(0, m.exitCode(), m.out() + m.err());
+        CliRun a = cli("migrate", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString(), "--abort", "--destroy-copies");
+        assertEquals(0, a.exitCode(), a.out() + a.err());
+        assertTrue(a.err().contains("6 VBDs put back"), a.err());
+        ObjectNode after = pool.xapi.dump();
+        assertEquals(VmStateAssertions.vbdsAndBlocks(before), VmStateAssertions.vbdsAndBlocks(after));
+        assertEquals(before.get("VDI").size(), after.get("VDI").size(), "the copies are gone");
+    }
+
+    private static List<String> listDir(Path d) throws Exception {
+        try (var s = Files.walk(d)) {
+            return s.map(Path::toString).sorted().toList();
+        }
+    }
+
+}
