@@ -16,10 +16,12 @@ import java.util.Map;
  * @param blockedOperations the VM's blocked_operations before this run blocked it
  * @param vdis              source VDI uuid to new VDI uuid (after the disks moved)
  * @param sourceVdi         the source VDI a registration line is about
+ * @param digests           source VDI uuid to the verified whole-disk digest of its copy, where known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VmChange(String vm, String userdevice, SavedVbd oldVbd, String newVdi, String newVbd,
-                       Map<String, String> blockedOperations, Map<String, String> vdis, String sourceVdi) {
+                       Map<String, String> blockedOperations, Map<String, String> vdis, String sourceVdi,
+                       Map<String, String> digests) {
 
     /** A VBD as VBD.create needs it again (section 3 "VBD.create"), its VDI by uuid. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

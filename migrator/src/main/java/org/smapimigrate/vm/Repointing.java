@@ -64,7 +64,7 @@ final class Repointing {
         Map<String, String> before = journal.blockedBefore(vm.uuid());
         if (before == null) {
             before = new TreeMap<>(vm.blockedOperations());
-            journal.append(VmJournal.BLOCKED, new VmChange(vm.uuid(), null, null, null, null, before, null, null));
+            journal.append(VmJournal.BLOCKED, new VmChange(vm.uuid(), null, null, null, null, before, null, null, null));
             pause("vm-blocked");
         }
         Map<String, String> blocked = new TreeMap<>(before);
@@ -77,7 +77,7 @@ final class Repointing {
         }
         check(planned, newVdis);
         ops.vmSetBlockedOperations(vm.ref(), before);
-        journal.append(VmJournal.UNBLOCKED, new VmChange(vm.uuid(), null, null, null, null, null, null, null));
+        journal.append(VmJournal.UNBLOCKED, new VmChange(vm.uuid(), null, null, null, null, null, null, null, null));
         pause("vm-unblocked");
     }
 
@@ -103,7 +103,7 @@ final class Repointing {
                         current.mode(), current.type(), current.empty(), current.unpluggable(), current.otherConfig(),
                         current.qosAlgorithmType(), current.qosAlgorithmParams());
                 journal.append(VmJournal.VBD_SAVED, new VmChange(vm.uuid(), b.userdevice(), saved, newVdiUuid, null,
-                        null, null, null));
+                        null, null, null, null));
                 pause("vm-vbd-saved");
             }
             ops.vbdDestroy(current.ref());
@@ -119,7 +119,7 @@ final class Repointing {
                 saved.type(), false, oc, saved.qosAlgorithmType(), saved.qosAlgorithmParams(), saved.unpluggable()));
         String uuid = session.callForString("VBD.get_uuid", ref);
         journal.append(VmJournal.VBD_CREATED, new VmChange(vm.uuid(), b.userdevice(), null, newVdiUuid, uuid, null,
-                null, null));
+                null, null, null));
         pause("vm-vbd-created");
     }
 

@@ -87,7 +87,7 @@ public final class Rollback {
                 unblocked.add(vm.uuid());
             }
         }
-        journal.append(VmJournal.ROLLED_BACK, new VmChange(null, null, null, null, null, null, null, null));
+        journal.append(VmJournal.ROLLED_BACK, new VmChange(null, null, null, null, null, null, null, null, null));
         return new Result(restored, unblocked, left);
     }
 }

@@ -98,6 +98,16 @@ final class VmJournal implements Closeable {
         return m;
     }
 
+    Map<String, String> digests() {
+        Map<String, String> m = Map.of();
+        for (JournalEntry e : current()) {
+            if (DISKS_MOVED.equals(e.record()) && e.vm().digests() != null) {
+                m = e.vm().digests();
+            }
+        }
+        return m;
+    }
+
     @Override
     public void close() throws IOException {
         journal.close();

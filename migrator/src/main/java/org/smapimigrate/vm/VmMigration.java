@@ -76,11 +76,16 @@ public final class VmMigration {
                 return new Result(journal.movedVdis(), retirable(journal.movedVdis()), notes);
             }
             gate(acceptedRisks, journal);
-            Map<String, String> moved = transport.move(disks(), stateDir(planFile), events);
-            if (!moved.equals(journal.movedVdis())) {
-                journal.append(VmJournal.DISKS_MOVED, new VmChange(null, null, null, null, null, null, moved, null));
+            // Once the disks moved (journaled), a rerun goes straight on to what is left.
+            Map<String, String> moved = journal.movedVdis();
+            Map<String, String> digests = journal.digests();
+            if (moved == null) {
+                moved = transport.move(disks(), stateDir(planFile), events);
+                digests = transport.digests();
+                journal.append(VmJournal.DISKS_MOVED, new VmChange(null, null, null, null, null, null, moved, null,
+                        digests));
             }
-            register(journal, moved, transport.digests());
+            register(journal, moved, digests);
             Repointing repointing = new Repointing(session, ops, journal);
             try {
                 for (VmPlan.PlannedVm vm : plan.vms()) {
@@ -101,7 +106,7 @@ public final class VmMigration {
                         + " VMs" + (r.leftAlone().isEmpty() ? "" : "; left: " + r.leftAlone())
                         + ". The new VDIs stay; run the same command to try again", e);
             }
-            journal.append(VmJournal.DONE, new VmChange(null, null, null, null, null, null, null, null));
+            journal.append(VmJournal.DONE, new VmChange(null, null, null, null, null, null, null, null, null));
             return new Result(moved, retirable(moved), notes);
         }
     }
@@ -184,7 +189,7 @@ public final class VmMigration {
             ops.vdiSetOtherConfig(ref, oc);
             ops.vdiSetTags(ref, d.tags());
             journal.append(VmJournal.REGISTERED, new VmChange(null, null, null, moved.get(d.vdi()), null, null, null,
-                    d.vdi()));
+                    d.vdi(), null));
             PausePoint.reached(pause, "vm-registered", Integer.toString(++n));
         }
     }
