@@ -4,7 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.smapimigrate.datapath.VolumeAttachment;
+import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.migrate.TargetSr;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.plugin.Volume;
+import org.smapimigrate.testing.Corpus;
+import org.smapimigrate.vm.VmPlan;
+import org.smapimigrate.vm.VmPlanJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smapimigrate.xapi.standin.StandIns;
 
 /**
- * SIGKILL at twelve points of registration and repointing (the VM run's pause points, see
+ * Issue 12's done-when against the XAPI stand-in (xapi test-jar; it models the datamodel's
+ * records and reverse relations, VBD.create/destroy checks, blocked operations, and SR.scan of a
+ * SMAPIv3 SR through the real bundled plugin), from the command line, with real SMAPIv1 data
+ * ({@link VmPoolFixture}): first an uninterrupted run, judged in full (database diff, carried
+ * metadata, data hashed through the datapath against qemu-io's, sources unchanged); then, on a
+ * second pool, SIGKILL at twelve points of registration and repointing (the VM run's pause points, see
  * VmMigration, Repointing and LocalDiskTransport), each time running the same command again as
  * a child JVM: the end state equals an uninterrupted run's, by the stand-in's database with refs
  * and random uuids left out. The password reaches no file, log, report or process list.
  */
-class VmMigrationKillTest {
+class VmMigrationEndToEndTest {
     @TempDir
     Path dir;
 
@@ -41,14 +58,10 @@ class VmMigrationKillTest {
             "vm-vbd-saved:1");     // snapshot 2's device 0 journaled
 
     @Test
-    void killedAtTwelvePointsThenRerunEndsAsAnUninterruptedRun() throws Exception {
+    void uninterruptedRunThenKilledAtTwelvePointsEndsTheSame() throws Exception {
         String reference;
         try (VmPoolFixture ref = VmPoolFixture.build(Files.createDirectories(dir.resolve("reference")))) {
-            Path plan = plan(ref);
-            CliRun m = CliRun.of("migrate", "--plan", plan.toString(), "--xapi-password-file",
-                    ref.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString(), "-q");
-            assertEquals(0, m.exitCode(), m.err());
-            reference = VmStateAssertions.canonical(ref.xapi.dump());
+            reference = uninterrupted(ref);
         }
         Path killedDir = Files.createDirectories(dir.resolve("killed"));
         try (VmPoolFixture pool = VmPoolFixture.build(killedDir)) {
@@ -78,13 +91,69 @@ class VmMigrationKillTest {
         noFileHoldsThePassword(dir);
     }
 
-    private Path plan(VmPoolFixture pool) throws Exception {
+    /** The halted VM with its two snapshots moved with names, descriptions, tags, other_config and data; returns the canonical end state. */
+    private static String uninterrupted(VmPoolFixture pool) throws Exception {
+        Map<Path, String> sourcesBefore = pool.sourceHashes();
+        ObjectNode before = pool.xapi.dump();
+        Path planFile = plan(pool);
+        VmPlan plan = VmPlanJson.read(planFile);
+        assertEquals(3, plan.vms().size(), "the VM and its two snapshots");
+        assertEquals(6, plan.disks().size());
+        assertEquals(2, plan.diskPlans().size(), "one engine plan per source SR");
+        assertTrue(plan.risks().stream().anyMatch(r -> r.code().equals("cd-left-alone")), plan.risks().toString());
+        assertEquals(before, pool.xapi.dump(), "plan changes nothing");
+        CliRun m = CliRun.of("migrate", "--plan", planFile.toString(), "--xapi-password-file",
+                pool.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString());
+        assertEquals(0, m.exitCode(), m.out() + m.err());
+        ObjectNode after = pool.xapi.dump();
+        VmStateAssertions.expectedDifference(before, after, pool);
+        VmStateAssertions.newVdisCarryTheOldMetadata(after, pool);
+        newVolumesHoldTheSourceData(after, pool);
+        assertEquals(sourcesBefore, pool.sourceHashes(), "source files unchanged");
+        assertTrue(m.err().contains("retire"), m.err());
+
+        CliRun again = CliRun.of("migrate", "--plan", planFile.toString(), "--xapi-password-file",
+                pool.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(VmStateAssertions.canonical(after), VmStateAssertions.canonical(pool.xapi.dump()),
+                "a rerun of a finished plan changes nothing");
+        assertFalse((m.out() + m.err() + again.out() + again.err()).contains(StandIns.PASSWORD));
+        return VmStateAssertions.canonical(after);
+    }
+
+    /** Each new VDI's volume read back through the plugin's datapath, hashed, against qemu's hash of the source. */
+    private static void newVolumesHoldTheSourceData(ObjectNode db, VmPoolFixture pool) throws Exception {
+        JsonNode v3 = db.get("SR").get(pool.v3Sr);
+        Map<String, String> config = new TreeMap<>();
+        JsonNode pbd = db.get("PBD").get(v3.get("PBDs").get(0).asText());
+        pbd.get("device_config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        TargetSr t = TargetSr.attach(new PluginRoot(StandIns.bundledPluginRoot(), Duration.ofSeconds(60)),
+                StandIns.DIRVOL, config);
+        int checked = 0;
+        for (Volume listed : t.plugin().srLs(t.sr())) {
+            JsonNode vdi = VmStateAssertions.vdiAt(db, pool.v3Sr, listed.key());
+            String source = vdi.get("other_config").path("smapi-migrate.source-vdi").asText(null);
+            if (source == null) {
+                continue; // a carrier (base copy) volume
+            }
+            Volume v = t.plugin().volumeStat(t.sr(), listed.key());
+            try (VolumeAttachment a = VolumeAttachment.attach(t.root(), v, VolumeAttachment.dom0Domain("test"));
+                 VirtualDisk disk = a.openReader(vdi.get("virtual_size").asLong())) {
+                assertEquals(pool.expected.get(source), Corpus.sha256(disk), "volume of " + source);
+            }
+            checked++;
+        }
+        assertEquals(6, checked);
+    }
+
+    private static Path plan(VmPoolFixture pool) throws Exception {
         Path plan = pool.dir.resolve("vm-plan.json");
         List<String> a = new ArrayList<>(List.of("plan", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "-o",
                 plan.toString(), "--host-root", pool.hostRoot.toString()));
         a.addAll(pool.xapiOptions());
         CliRun r = CliRun.of(a.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("transport: local"), r.out());
         assertFalse((r.out() + r.err()).contains(StandIns.PASSWORD));
         return plan;
     }
