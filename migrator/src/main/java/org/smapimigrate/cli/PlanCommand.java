@@ -204,7 +204,12 @@ final class PlanCommand implements Callable<Integer> {
      * that would accept them (also what 'migrate --dry-run' answers).
      */
     static int exitFor(Plan plan, PrintWriter err) {
-        List<String> errors = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
+        return exitFor(plan.risks(), err);
+    }
+
+    /** The same for any list of risks (a VM plan's too). */
+    static int exitFor(List<Risk> risks, PrintWriter err) {
+        List<String> errors = risks.stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
                 .distinct().toList();
         if (errors.isEmpty()) {
             return 0;

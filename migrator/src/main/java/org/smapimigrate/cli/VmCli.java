@@ -64,15 +64,7 @@ final class VmCli {
     }
 
     static int exitFor(VmPlan p, PrintWriter err) {
-        List<String> errors = p.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
-                .distinct().toList();
-        if (errors.isEmpty()) {
-            return 0;
-        }
-        err.println("smapi-migrate: error: the plan holds error-level risks (" + String.join(", ", errors)
-                + "): 'migrate --plan' refuses it unless --force " + String.join(",", errors) + " accepts them");
-        err.flush();
-        return 1;
+        return PlanCommand.exitFor(p.risks(), err);
     }
 
     /** The transport the plan chose. The XAPI one comes from the remote-mode work; until it is here, a clear line. */

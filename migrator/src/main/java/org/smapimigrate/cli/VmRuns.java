@@ -70,7 +70,11 @@ final class VmRuns {
             VmMigration m = new VmMigration(p, file, s, VmCli.events(err, quiet));
             if (c.abort) {
                 var r = m.abort();
-                List<String> destroyed = c.destroyCopies ? destroyCopies(p, file, s, console) : List.of();
+                List<String> destroyed = List.of();
+                if (c.destroyCopies) {
+                    destroyed = destroyCopies(p, file, s, console);
+                    m.copiesDestroyed();
+                }
                 if (c.output.json) {
                     out.println(CliJson.PRETTY.writeValueAsString(java.util.Map.of("restored", r.restored(),
                             "unblocked", r.unblocked(), "left", r.leftAlone(), "destroyed_volumes", destroyed)));

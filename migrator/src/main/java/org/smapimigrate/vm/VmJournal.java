@@ -70,7 +70,7 @@ final class VmJournal implements Closeable {
     }
 
     boolean registered(String sourceVdi) {
-        return current().stream().anyMatch(e -> REGISTERED.equals(e.record()) && sourceVdi.equals(e.vm().sourceVdi()));
+        return sinceCopiesDestroyed().stream().anyMatch(e -> REGISTERED.equals(e.record()) && sourceVdi.equals(e.vm().sourceVdi()));
     }
 
     /** The VM's blocked operations before the first block of this chapter, or null. */
@@ -88,9 +88,25 @@ final class VmJournal implements Closeable {
                 && userdevice.equals(e.vm().userdevice())).findFirst().map(e -> e.vm().oldVbd()).orElse(null);
     }
 
+    /**
+     * Lines since the copies were last destroyed: the new VDIs and what was set on them outlive a
+     * rollback (it keeps them), so a run after one goes on with them.
+     */
+    private List<JournalEntry> sinceCopiesDestroyed() {
+        List<JournalEntry> out = new ArrayList<>();
+        for (JournalEntry e : journal.entries()) {
+            if (COPIES_DESTROYED.equals(e.record())) {
+                out.clear();
+            } else if (e.vm() != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     Map<String, String> movedVdis() {
         Map<String, String> m = null;
-        for (JournalEntry e : current()) {
+        for (JournalEntry e : sinceCopiesDestroyed()) {
             if (DISKS_MOVED.equals(e.record())) {
                 m = new LinkedHashMap<>(e.vm().vdis());
             }
@@ -100,7 +116,7 @@ final class VmJournal implements Closeable {
 
     Map<String, String> digests() {
         Map<String, String> m = Map.of();
-        for (JournalEntry e : current()) {
+        for (JournalEntry e : sinceCopiesDestroyed()) {
             if (DISKS_MOVED.equals(e.record()) && e.vm().digests() != null) {
                 m = e.vm().digests();
             }

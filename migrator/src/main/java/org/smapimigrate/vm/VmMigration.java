@@ -121,6 +121,14 @@ public final class VmMigration {
         }
     }
 
+    /** Journals that the new volumes were destroyed (after an abort with --destroy-copies): a next run copies again. */
+    public void copiesDestroyed() throws IOException {
+        try (VmJournal journal = VmJournal.open(planFile)) {
+            journal.append(VmJournal.COPIES_DESTROYED, new VmChange(null, null, null, null, null, null, null, null,
+                    null));
+        }
+    }
+
     /** The checks before the first byte is written (RunGate's VM-level twin). */
     private void gate(Set<String> accepted, VmJournal journal) throws IOException {
         List<String> refused = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR)

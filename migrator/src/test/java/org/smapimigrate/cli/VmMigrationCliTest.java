@@ -5,34 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smapimigrate.disk.VirtualDisk;
-import org.smapimigrate.migrate.TargetSr;
-import org.smapimigrate.plugin.PluginRoot;
-import org.smapimigrate.plugin.Volume;
-import org.smapimigrate.datapath.VolumeAttachment;
-import org.smapimigrate.testing.Corpus;
-import org.smapimigrate.vm.VmPlan;
-import org.smapimigrate.vm.VmPlanJson;
 import org.smapimigrate.xapi.standin.StandIns;
 
 /**
- * Issue 12's done-when against the XAPI stand-in (xapi test-jar; it models the datamodel's
- * records, VBD.create/destroy checks, blocked operations, and SR.scan of a SMAPIv3 SR through the
- * real bundled plugin), from the command line, with real SMAPIv1 data ({@link VmPoolFixture}).
+ * Issue 12's refusals and rollback against the XAPI stand-in (xapi test-jar; it models the
+ * datamodel's records, VBD.create/destroy checks, blocked operations, fault injection, and SR.scan
+ * of a SMAPIv3 SR through the real bundled plugin), from the command line, with real SMAPIv1 data
+ * ({@link VmPoolFixture}). The uninterrupted run and the kills: {@link VmMigrationEndToEndTest}.
  */
 class VmMigrationCliTest {
     @TempDir

@@ -171,26 +171,11 @@ class VmMigrationEndToEndTest {
 
     /** Runs until the pause is announced, records the process list, SIGKILLs; returns the output. */
     private static String killedAt(List<String> args, String pause, Path log, List<String> ps) throws Exception {
-        Process p = child(args, pause, log);
-        try {
-            for (int i = 0; i < 3000 && p.isAlive(); i++) {
-                if (Files.readString(log).contains("smapi-migrate: test pause: ")) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
-            String out = Files.readString(log);
-            assertTrue(p.isAlive() && out.contains("smapi-migrate: test pause: "), "the run reached " + pause + ": " + out);
+        return PlanRuns.stoppedAt(args, pause, log, false, () -> {
             Process q = new ProcessBuilder("ps", "-ww", "-eo", "args").start();
             ps.addAll(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList());
             q.waitFor();
-            p.destroyForcibly();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(137, p.exitValue(), "killed by SIGKILL");
-            return Files.readString(log);
-        } finally {
-            p.destroyForcibly();
-        }
+        });
     }
 
     /** Every file written during the test (plans, journals, manifests, logs, state, SR files) but the password file. */
