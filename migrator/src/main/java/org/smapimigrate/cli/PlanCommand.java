@@ -173,8 +173,11 @@ final class PlanCommand implements Callable<Integer> {
 
     /** {@code plan --xapi URL --vm ... --target-sr SR}: a VM plan (org.smapimigrate.vm). */
     private int planVms() throws Exception {
-        if (source.sr != null || inventory != null || vdis != null || report != null) {
-            throw usage("--xapi with --vm plans whole VMs: no --sr, --inventory, --vdi or --report with it");
+        if (source.sr != null || inventory != null || vdis != null) {
+            throw usage("--xapi with --vm plans whole VMs: no --sr, --inventory or --vdi with it");
+        }
+        if (report != null && !report.getFileName().toString().endsWith(".md")) {
+            throw usage("--report " + report + ": a VM plan's report is Markdown for now; name it .md");
         }
         if (!vm.xapi.given()) {
             throw usage("--vm needs --xapi URL: VMs are found through the pool");
@@ -186,6 +189,9 @@ final class PlanCommand implements Callable<Integer> {
         if (output != null) {
             org.smapimigrate.vm.VmPlanJson.write(p, output);
         }
+        if (report != null) {
+            org.smapimigrate.report.plan.VmPlanMarkdown.write(p, report);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(org.smapimigrate.vm.VmPlanJson.toJson(p));
@@ -193,6 +199,9 @@ final class PlanCommand implements Callable<Integer> {
             VmCli.summary(p, out);
             if (output != null) {
                 out.printf("   plan written to %s%n", output);
+            }
+            if (report != null) {
+                out.printf("   report written to %s%n", report);
             }
         }
         out.flush();

@@ -109,5 +109,17 @@ class VmPlanRisksTest {
         assertFalse(r.out().contains("\u001b") || r.out().contains("\u202e") || r.out().contains("\u0007"), r.out());
         assertFalse(r.out().lines().anyMatch(l -> l.startsWith("fake line")), r.out());
         assertTrue(Files.notExists(dir.resolve("state")));
+
+        Path report = dir.resolve("vm-plan.md");
+        CliRun md = cli("plan", "--vm", pool.xapi.db().get("VM", pool.app).path("uuid").asText(), "--vm", "db",
+                "--target-sr", "SMAPIv3 target", "--report", report.toString());
+        assertEquals(1, md.exitCode(), "db is running: " + md.out() + md.err());
+        String text = Files.readString(report);
+        assertFalse(text.contains("\u001b") || text.contains("\u202e") || text.contains("\u0007"), "escaped");
+        assertTrue(text.contains("### VM app"), text);
+        assertTrue(text.contains("| 3 | CD | RO | (empty) | empty CD drive: left alone |"), text);
+        assertTrue(text.contains("`vm-running`"), text);
+        assertTrue(text.contains("\n---\n"), "the disk plans' own reports follow");
+        assertEquals(2, CliRun.of("plan", "--vm", "x", "--xapi", pool.xapi.url(), "--report", "r.html").exitCode());
     }
 }
