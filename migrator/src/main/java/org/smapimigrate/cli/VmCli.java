@@ -77,6 +77,7 @@ final class VmCli {
                             .toString())), org.smapimigrate.plugin.PluginRoot.DEFAULT_TIME_LIMIT,
                     new Version().getVersion()[0]);
         }
+        // The remote-mode work plugs in here: new XapiDiskTransport(session, target SR ref, ...).
         throw new UserError("--transport xapi (XAPI's HTTP disk handlers) is not built yet in this version; run on a"
                 + " host that sees the source SRs (--transport local)");
     }

@@ -34,7 +34,9 @@ final class VmRuns {
                     "a VM migration needs --xapi URL, --vm NAME|UUID... and --target-sr NAME|UUID");
         }
         Path file = c.state.dir.resolve("vm-" + requestId(c) + ".json");
-        if (Files.exists(file)) {
+        // A plan whose run never got past its checks is made again: the VM may have been shut down since.
+        if (Files.exists(file) && !org.smapimigrate.execute.Journal.read(org.smapimigrate.execute.Journal.beside(file))
+                .isEmpty()) {
             return run(c, file, VmPlanJson.read(file));
         }
         if (c.abort) {

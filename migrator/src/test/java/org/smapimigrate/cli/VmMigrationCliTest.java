@@ -56,6 +56,13 @@ class VmMigrationCliTest {
         assertEquals(1, m.err().lines().count(), m.err());
         assertEquals(before, pool.xapi.dump());
         assertEquals(v3Before, listDir(dir.resolve("v3-sr")), "nothing written to the target SR");
+        // Shut down, the same command plans again instead of refusing the old plan for ever.
+        pool.xapi.db().set("VM", pool.db, "power_state", "Halted");
+        pool.xapi.db().set("VBD", pool.xapi.db().get("VM", pool.db).get("VBDs").get(0).asText(), "currently_attached",
+                false);
+        CliRun again = cli("migrate", "--vm", "db", "--target-sr", "SMAPIv3 target", "--state-dir",
+                dir.resolve("state").toString(), "--dry-run");
+        assertFalse(again.out().contains("vm-running"), again.out());
     }
 
     @Test
