@@ -112,8 +112,9 @@ public final class VmMigration {
     }
 
     /**
-     * {@code --abort}: every VBD back on its old VDI and the blocked operations as they were; the
-     * new VDIs stay unless {@code destroyCopies} (then {@code destroy} removes them).
+     * {@code --abort}: every VBD back on its old VDI and the blocked operations as they were. The
+     * new VDIs stay; with {@code --destroy-copies} the caller removes their volumes through the
+     * engine's abort of each disk plan, then calls {@link #copiesDestroyed}.
      */
     public Rollback.Result abort() throws IOException {
         try (VmJournal journal = VmJournal.open(planFile)) {
