@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +37,7 @@ class VmPlanRisksTest {
     }
 
     private CliRun cli(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(pool.xapiOptions());
-        a.addAll(List.of("--host-root", pool.hostRoot.toString()));
-        return CliRun.of(a.toArray(String[]::new));
+        return pool.cli(args);
     }
 
     private String dom0() {

@@ -267,6 +267,14 @@ final class VmPoolFixture implements AutoCloseable {
                 "--xapi-ca", StandIns.pki().poolCa().caPem().toString());
     }
 
+    /** The command line with {@link #xapiOptions} and {@code --host-root} added, run in this JVM. */
+    CliRun cli(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(xapiOptions());
+        a.addAll(List.of("--host-root", hostRoot.toString()));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
     @Override
     public void close() {
         xapi.close();
