@@ -115,6 +115,8 @@ public final class VmPlanner {
                 disks.add(withVolume(x, diskPlans));
             }
         }
+        // Each disk plan says what concerns the whole target (e.g. block sharing unknown): once is enough.
+        risks = new ArrayList<>(new java.util.LinkedHashSet<>(risks));
         risks.sort(java.util.Comparator.comparing(r -> -r.severity().ordinal()));
         return new VmPlan(VmPlan.FORMAT, UUID.randomUUID().toString(), url,
                 new VmPlan.PoolSr(target.uuid(), target.nameLabel(), target.type()), transport, host.toString(),
