@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.smapimigrate.execute.JournalEntry;
+import org.smapimigrate.execute.PausePoint;
 import org.smapimigrate.execute.VmChange;
 import org.smapimigrate.xapi.XapiOperations;
 import org.smapimigrate.xapi.XapiRecords;
@@ -31,6 +32,8 @@ public final class Rollback {
     private final XapiSession session;
     private final XapiOperations ops;
     private final VmJournal journal;
+    private final PausePoint pause = PausePoint.configured();
+    private int destroyedCount;
 
     Rollback(XapiSession session, XapiOperations ops, VmJournal journal) {
         this.session = session;
@@ -74,11 +77,13 @@ public final class Rollback {
                     continue;
                 }
                 ops.vbdDestroy(current.ref());
+                PausePoint.reached(pause, "vm-restore-destroyed", Integer.toString(++destroyedCount));
             }
             ops.vbdCreate(new NewVbd(vm.ref(), oldVdi, old.userdevice(), old.bootable(), old.mode(), old.type(),
                     old.empty(), new TreeMap<>(old.otherConfig()), old.qosAlgorithmType(), old.qosAlgorithmParams(),
                     old.unpluggable()));
             restored.add("VM " + vmUuid + " device " + old.userdevice() + " -> VDI " + old.vdi());
+            PausePoint.reached(pause, "vm-restore-created", Integer.toString(restored.size()));
         }
         for (Map.Entry<String, Map<String, String>> e : before.entrySet()) {
             Vm vm = records.byUuid(XapiClass.VM, e.getKey());
