@@ -3,8 +3,6 @@ package org.smapimigrate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.smapimigrate.execute.RunOptions;
 import org.smapimigrate.inventory.Severity;
