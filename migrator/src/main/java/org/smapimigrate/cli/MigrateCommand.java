@@ -74,6 +74,13 @@ import picocli.CommandLine.Spec;
             "nothing. --json prints one event per line (start, step-start, progress,",
             "step-done, done or failed), a failed event also for a refusal.",
             "",
+            "A VM plan (plan --xapi ... --vm ...), or --xapi URL --vm NAME... with",
+            "--target-sr SR on the fly: checks every VM is halted, moves the disks,",
+            "makes XAPI see them (SR.scan) with the old names, tags and other_config,",
+            "then replaces each VBD of the VMs and their snapshots by one on the new VDI,",
+            "journaling every change; a failure puts every VBD back. --abort does that on",
+            "request (--destroy-copies also removes the new VDIs). Sources never change.",
+            "",
             "Target: --target-sr DIR uses the SMAPIv3 SR bundled with smapi-migrate",
             "(examples/xapi-storage-script: volume plugin org.smapimigrate.dirvol, sparse raw",
             "files, datapath raw+file) and creates the SR in DIR when there is none. Or name",
@@ -87,6 +94,8 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate migrate --plan plan.json --force block-cut-short",
             "  smapi-migrate migrate --plan plan.json --abort",
             "  smapi-migrate migrate --plan plan.json --json > events.jsonl",
+            "  smapi-migrate migrate --plan vm-plan.json --xapi-password-file pw",
+            "  smapi-migrate migrate --plan vm-plan.json --xapi-password-file pw --abort",
             "  smapi-migrate migrate --sr /run/sr-mount/SR --vdi UUID --target-sr /srv/v3sr",
             "  smapi-migrate migrate --sr /dev/sdb --vdi U1 --vdi U2 --volume-plugin \\",
             "      org.xen.xapi.storage.zfs-vol --sr-config zpool=sr-1234 --state-dir /root/mig",
@@ -122,6 +131,13 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Mixin
+    VmOptions vm;
+
+    @Option(names = "--destroy-copies",
+            description = "With --abort of a VM plan: also destroy the new volumes and VDIs (default: they stay).")
+    boolean destroyCopies;
+
     @Option(names = "--force", split = ",", paramLabel = "CODE",
             description = "Accept these error-level risks of the plan by their codes (as 'plan' lists them),"
                     + " e.g. --force block-cut-short. Nothing else is accepted.")
@@ -146,6 +162,15 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan)) {
+            if (target.given() || vdis != null || flatten || vm.vms != null) {
+                throw usage("--plan names its VMs and target: no --target-sr, --vm, --vdi or --flatten with it");
+            }
+            return VmRuns.run(this, plan, org.smapimigrate.vm.VmPlanJson.read(plan));
+        }
+        if (vm.given()) {
+            return VmRuns.onTheFly(this);
+        }
         if (plan != null) {
             if (target.given() || vdis != null || flatten) {
                 throw usage("--plan names its source and target: --target-sr, --volume-plugin, --sr-config, --vdi"

@@ -62,12 +62,21 @@ import picocli.CommandLine.Spec;
             "volume of its own holding its whole chain. The report compares both.",
             "",
             "The report is HTML (self-contained, trees drawn) or Markdown, chosen by the",
-            "file name: report.html or report.md."},
+            "file name: report.html or report.md.",
+            "",
+            "With --xapi URL --vm NAME|UUID... and --target-sr NAME|UUID (a SMAPIv3 SR of",
+            "the pool): plans whole VMs and their snapshots. Their disks are found",
+            "through XAPI and read on this host (--host-root DIR for a copy of its",
+            "paths), one disk plan per source SR, plus the VMs' VBDs by userdevice;",
+            "risks name what blocks a VM (running, a VDI shared or attached, a",
+            "checkpoint, an SR not visible here). Report: Markdown only."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
             "  smapi-migrate plan --sr /run/sr-mount/b0fca227-... --target-sr /srv/v3 \\",
             "      -o plan.json --report plan.html",
+            "  smapi-migrate plan --xapi https://pool-master --xapi-password-file pw \\",
+            "      --vm app-server --target-sr 'SMAPIv3 SR' -o vm-plan.json",
             "  smapi-migrate plan --sr /dev/sdb --vdi 331a22ef-... \\",
             "      --volume-plugin org.xen.xapi.storage.zfs-vol \\",
             "      --throughput 400M --report plan.md",
@@ -92,6 +101,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    VmOptions vm;
 
     @Option(names = "--target-features", split = ",", paramLabel = "FEATURE",
             description = "Use these features instead of the probed ones," + " " + "e.g. VDI_CREATE,VDI_SNAPSHOT,VDI_CLONE,VDI_RESIZE;" + " " + "add CLONE_FROM_SNAPSHOT_ONLY for targets that" + " " + "clone only snapshots.")
@@ -124,6 +136,9 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (report != null && !PlanReports.knows(report)) {
             throw usage("--report " + report + ": name it .html or .md to choose the format");
+        }
+        if (vm.given()) {
+            return planVms();
         }
         if ((source.sr == null) == (inventory == null)) {
             throw usage("name the source: --sr SR (the SR directory or LVM PVs), or --inventory FILE");
@@ -165,12 +180,54 @@ final class PlanCommand implements Callable<Integer> {
         return exitFor(plan, spec.commandLine().getErr());
     }
 
+    /** {@code plan --xapi URL --vm ... --target-sr SR}: a VM plan (org.smapimigrate.vm). */
+    private int planVms() throws Exception {
+        if (source.sr != null || inventory != null || vdis != null) {
+            throw usage("--xapi with --vm plans whole VMs: no --sr, --inventory or --vdi with it");
+        }
+        if (report != null && !report.getFileName().toString().endsWith(".md")) {
+            throw usage("--report " + report + ": a VM plan's report is Markdown for now; name it .md");
+        }
+        if (!vm.xapi.given()) {
+            throw usage("--vm needs --xapi URL: VMs are found through the pool");
+        }
+        org.smapimigrate.vm.VmPlan p;
+        try (org.smapimigrate.xapi.XapiSession s = vm.xapi.login()) {
+            p = VmCli.plan(vm, target.targetSr == null ? null : target.targetSr.toString(), s);
+        }
+        if (output != null) {
+            org.smapimigrate.vm.VmPlanJson.write(p, output);
+        }
+        if (report != null) {
+            org.smapimigrate.report.plan.VmPlanMarkdown.write(p, report);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(org.smapimigrate.vm.VmPlanJson.toJson(p));
+        } else {
+            VmCli.summary(p, out);
+            if (output != null) {
+                out.printf("   plan written to %s%n", output);
+            }
+            if (report != null) {
+                out.printf("   report written to %s%n", report);
+            }
+        }
+        out.flush();
+        return VmCli.exitFor(p, spec.commandLine().getErr());
+    }
+
     /**
      * 0 for a plan without error-level risks; else 1, after one line naming them and the --force
      * that would accept them (also what 'migrate --dry-run' answers).
      */
     static int exitFor(Plan plan, PrintWriter err) {
-        List<String> errors = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
+        return exitFor(plan.risks(), err);
+    }
+
+    /** The same for any list of risks (a VM plan's too). */
+    static int exitFor(List<Risk> risks, PrintWriter err) {
+        List<String> errors = risks.stream().filter(r -> r.severity() == Severity.ERROR).map(Risk::code)
                 .distinct().toList();
         if (errors.isEmpty()) {
             return 0;

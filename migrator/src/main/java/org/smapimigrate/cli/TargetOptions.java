@@ -16,7 +16,8 @@ final class TargetOptions {
 
     @Option(names = "--target-sr", paramLabel = "DIR",
             description = "Target: an SR of the bundled SMAPIv3 plugin (org.smapimigrate.dirvol) in DIR, created"
-                    + " when absent (after every check passed).")
+                    + " when absent (after every check passed). With --xapi --vm: the pool's SMAPIv3 SR, by name or"
+                    + " uuid.")
     Path targetSr;
 
     @Option(names = "--volume-plugin", paramLabel = "NAME",

@@ -34,12 +34,14 @@ import org.smapimigrate.plan.Step;
  * @param reason       failed lines: {@value #OUT_OF_SPACE}; undone and aborted lines: why
  * @param bytesNeeded  out-of-space lines: the bytes the rest of the plan still needed
  * @param freeBytes    out-of-space lines: the SR's free space when it ran out
+ * @param vm           VM-level lines (the journal of a VM plan, {@code org.smapimigrate.vm}): the XAPI
+ *                     change, by uuids only (refs are per-session), see {@link VmChange}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JournalEntry(String record, String time, String format, String planId, String planSha256, String tool,
                            String step, String kind, String volumeKey, String volumeUuid, Long bytesRead,
                            Long bytesWritten, Long zeroBytes, Double seconds, String digest, String manifest,
-                           List<String> steps, String reason, Long bytesNeeded, Long freeBytes) {
+                           List<String> steps, String reason, Long bytesNeeded, Long freeBytes, VmChange vm) {
     public static final String RUN = "run";
     public static final String STEP = "step";
     public static final String SR_CREATED = "sr-created";
@@ -50,21 +52,27 @@ public record JournalEntry(String record, String time, String format, String pla
 
     static JournalEntry run(String time, String planId, String planSha256, String tool) {
         return new JournalEntry(RUN, time, Journal.FORMAT, planId, planSha256, tool, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A finished step and what it produced. */
     static JournalEntry step(Step step, String kind, double seconds, StepOutcome o) {
         return new JournalEntry(STEP, Instant.now().toString(), null, null, null, null, step.id(), kind,
                 o.volumeKey(), o.volumeUuid(), o.bytesRead(), o.bytesWritten(), o.zeroBytes(), seconds, o.digest(),
-                o.manifest(), null, null, null, null);
+                o.manifest(), null, null, null, null, null);
     }
 
     /** A line of {@code record} kind without step results. */
     static JournalEntry event(String record, String volumeKey, List<String> steps, String reason, Long bytesNeeded,
                               Long freeBytes) {
         return new JournalEntry(record, Instant.now().toString(), null, null, null, null, null, null, volumeKey, null,
-                null, null, null, null, null, null, steps, reason, bytesNeeded, freeBytes);
+                null, null, null, null, null, null, steps, reason, bytesNeeded, freeBytes, null);
+    }
+
+    /** A VM-level line: {@code record} names the change ({@link VmChange} lists them). */
+    public static JournalEntry vm(String record, VmChange change) {
+        return new JournalEntry(record, Instant.now().toString(), null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, change);
     }
 
     boolean isStep() {

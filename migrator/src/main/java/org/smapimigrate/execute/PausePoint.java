@@ -11,10 +11,11 @@ import org.smapimigrate.disk.DiskSink;
  *
  * <p>Values: {@code created:STEP} (right after Volume.create, snapshot or clone returned, before
  * any key is set), {@code done:STEP} (the step's work is done but not journaled),
+ * {@code vm-POINT:N} (the VM-level run of org.smapimigrate.vm at its Nth change of that kind),
  * {@code journaled:STEP} (right after its journal line), {@code copied:BYTES:STEP} (a copy step
  * has written at least BYTES bytes of data).
  */
-final class PausePoint {
+public final class PausePoint {
     static final String PROPERTY = "smapi-migrate.test.pause";
     /** What the tests wait for on standard error. */
     static final String ANNOUNCEMENT = "smapi-migrate: test pause: ";
@@ -30,7 +31,7 @@ final class PausePoint {
     }
 
     /** The pause asked for by {@value #PROPERTY}, or null. */
-    static PausePoint configured() {
+    public static PausePoint configured() {
         String v = System.getProperty(PROPERTY);
         if (v == null || v.isBlank()) {
             return null;
@@ -43,7 +44,7 @@ final class PausePoint {
         return new PausePoint(p[0], p.length == 2 ? p[1] : "", 0);
     }
 
-    static void reached(PausePoint pause, String point, String step) {
+    public static void reached(PausePoint pause, String point, String step) {
         if (pause != null && pause.point.equals(point) && pause.step.equals(step)) {
             pause.hold(point + ":" + step);
         }

@@ -24,7 +24,7 @@ import java.util.Map;
 public final class PlanFileException extends IOException {
     private final String field;
 
-    PlanFileException(String field, String problem, Throwable cause) {
+    public PlanFileException(String field, String problem, Throwable cause) {
         super((field == null || field.isEmpty() ? "" : field + ": ") + problem, cause);
         this.field = field;
     }
@@ -35,7 +35,7 @@ public final class PlanFileException extends IOException {
     }
 
     /** What Jackson found, said in terms of the plan file. */
-    static PlanFileException of(JsonProcessingException e) {
+    public static PlanFileException of(JsonProcessingException e) {
         if (e instanceof JsonMappingException m) {
             String field = path(m);
             String original = String.valueOf(m.getOriginalMessage());

@@ -216,6 +216,12 @@ final class PlanRuns {
 
     /** Runs the command line {@code args} as a child JVM, pausing at {@code pause}, then SIGKILL or SIGINT. */
     static String stoppedAt(List<String> args, String pause, Path log, boolean sigint) throws Exception {
+        return stoppedAt(args, pause, log, sigint, () -> { });
+    }
+
+    /** As above, running {@code whilePaused} (e.g. reading the process list) before the signal. */
+    static String stoppedAt(List<String> args, String pause, Path log, boolean sigint, WhilePaused whilePaused)
+            throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dsmapi-migrate.test.pause=" + pause, "org.smapimigrate.cli.SmapiMigrate"));
@@ -231,6 +237,7 @@ final class PlanRuns {
             String out = Files.readString(log);
             assertTrue(p.isAlive() && out.contains("smapi-migrate: test pause: "), "the run reached " + pause + ": "
                     + out);
+            whilePaused.run();
             if (sigint) {
                 assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
             } else {
@@ -242,5 +249,11 @@ final class PlanRuns {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** Work done while a child run waits at its pause point. */
+    @FunctionalInterface
+    interface WhilePaused {
+        void run() throws Exception;
     }
 }
