@@ -20,6 +20,7 @@ import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plugin.CallLog;
 import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.source.NbdRepository;
 import org.smapimigrate.plan.PlanJson;
@@ -134,6 +135,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Print what 'plan' prints and change nothing.")
     boolean dryRun;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Steps run at once, on independent volumes (VDIs, chains); a step still waits for "
+                    + "those it follows. Default: one per core, at most " + DefaultJobs.MAX + ", and 1 when a "
+                    + "source disk spins (sysfs queue/rotational). The journal records each finished step either way.")
+    Integer jobs;
+
     @Mixin
     StateOptions state;
 
@@ -143,8 +150,46 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where this command's plugin calls begin in the process's log (the on-the-fly plan's probe counts). */
+    private final CallLog.Mark callsFrom = CallLog.process().mark();
+
     @Override
     public Integer call() throws Exception {
+        if (jobs != null && (jobs < 1 || jobs > 64)) {
+            throw usage("--jobs takes 1 to 64, not " + jobs);
+        }
+        Runnable stopDebug = debugCalls();
+        try {
+            return dispatch();
+        } finally {
+            stopDebug.run();
+        }
+    }
+
+    /**
+     * With {@code --debug}: one line on standard error per plugin process, as it ends (plugin,
+     * method, wall time, whether it answered), so the cost of each call can be seen.
+     */
+    private Runnable debugCalls() {
+        boolean debug = false;
+        for (CommandSpec c = spec; c != null; c = c.parent()) {
+            var o = c.findOption("--debug");
+            debug |= o != null && Boolean.TRUE.equals(o.getValue());
+        }
+        if (!debug) {
+            return () -> { };
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        return CallLog.process().listen(c -> {
+            synchronized (err) {
+                err.printf("smapi-migrate: debug: plugin %s %.3f s%s%n", TerminalText.escape(c.what()), c.seconds(),
+                        c.ok() ? "" : " (failed)");
+                err.flush();
+            }
+        });
+    }
+
+    private Integer dispatch() throws Exception {
         if (plan != null) {
             if (target.given() || vdis != null || flatten) {
                 throw usage("--plan names its source and target: --target-sr, --volume-plugin, --sr-config, --vdi"
@@ -223,7 +268,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     private int execute(Plan p, Path file, StorageRepository sr, List<Path> srOverride) throws IOException {
         Path plugins = target.plugins.root;
-        RunOptions options = new RunOptions(new LinkedHashSet<>(force), resumeCommand(file, srOverride, plugins));
+        int n = jobs != null ? jobs : DefaultJobs.forSources(p.source().paths());
+        RunOptions options = new RunOptions(new LinkedHashSet<>(force), resumeCommand(file, srOverride, plugins), n,
+                callsFrom);
         PrintWriter out = spec.commandLine().getOut();
         try (JsonRunEvents json = output.json ? new JsonRunEvents(out) : null;
              ConsoleRunEvents console = output.json ? null : new ConsoleRunEvents(spec.commandLine().getErr(),
@@ -295,6 +342,9 @@ final class MigrateCommand implements Callable<Integer> {
         }
         if (plugins != null) {
             b.append(" --plugins ").append(Shell.quote(plugins.toAbsolutePath().toString()));
+        }
+        if (jobs != null) {
+            b.append(" --jobs ").append(jobs);
         }
         if (!force.isEmpty()) {
             b.append(" --force ").append(Shell.quote(String.join(",", force)));
