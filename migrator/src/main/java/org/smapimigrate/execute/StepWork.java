@@ -59,13 +59,15 @@ final class StepWork {
     final RunVolumes volumes;
     /** Digests of the verified volumes by volume step, from the journal: they reach the volume with its metadata. */
     private final Map<String, String> digests;
+    /** Each job's copy buffers, within the run's direct-memory budget. */
+    private final CopyBudget budget;
     /** The last copy or verify step of each volume: its attachment is released after it. */
     private final Map<String, String> lastDataStep = new java.util.HashMap<>();
 
     StepWork(Plan plan, StorageRepository source, TargetSr target, Path manifestDir, String tool, String domain,
              PausePoint pause, Map<String, Step> steps, Map<String, SetMetadata> metadataOf,
              Map<String, SourceNode> nodes, Map<String, String> made, RunProgress progress, RunVolumes volumes,
-             Map<String, String> digests) {
+             Map<String, String> digests, int jobs) {
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -80,6 +82,7 @@ final class StepWork {
         this.progress = progress;
         this.volumes = volumes;
         this.digests = digests;
+        this.budget = new CopyBudget(jobs);
         for (Step s : plan.steps()) {
             if (s instanceof CopyExtents || s instanceof VerifyVolume) {
                 lastDataStep.put(s.volume(), s.id());
@@ -241,7 +244,7 @@ final class StepWork {
         // redone copy into it rewrites the same bytes, so that stays true on a resumed run.
         boolean fresh = flattened && steps.get(c.volume()) instanceof CreateVolume
                 && c.after().equals(List.of(c.volume()));
-        DiskCopy copy = flattened ? DiskCopy.standard() : DiskCopy.standard().overlay();
+        DiskCopy copy = flattened ? budget.copy() : budget.copy().overlay();
         CopyStats stats;
         try (VirtualDisk disk = flattened ? source.openVdi(c.source()) : source.openOwnSectors(c.source())) {
             if (disk.size() != c.sourceSize()) {
@@ -267,8 +270,8 @@ final class StepWork {
         String key = key(vv.volume());
         Volume v = volumes.stat(key);
         String started = Instant.now().toString();
-        DiskCopy sourceSide = DiskCopy.standard();
-        DiskCopy targetSide = DiskCopy.standard();
+        DiskCopy sourceSide = budget.copy();
+        DiskCopy targetSide = budget.copy();
         progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
         DiskDigest expected;
         try (VirtualDisk disk = source.openVdi(vv.source())) {
