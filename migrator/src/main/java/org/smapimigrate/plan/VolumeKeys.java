@@ -127,6 +127,14 @@ public final class VolumeKeys {
         return m;
     }
 
+    /**
+     * The state a volume with {@code keys} is in: {@value #COMPLETE} only once its record says so;
+     * a volume without a record (still in progress) is {@value #INCOMPLETE}.
+     */
+    public static String stateOf(Map<String, String> keys) {
+        return ours(keys).getOrDefault(STATE, INCOMPLETE);
+    }
+
     /** True for a key of ours: {@value #RECORD} or a separate {@code smapi-migrate-*} key. */
     public static boolean isOurs(String key) {
         return key.equals(RECORD) || key.startsWith(PREFIX);
