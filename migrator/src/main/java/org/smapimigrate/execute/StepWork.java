@@ -106,7 +106,15 @@ final class StepWork {
         }
         StepOutcome o = run(s);
         if (data && s.id().equals(lastDataStep.get(s.volume()))) {
-            volumes.release(key(s.volume()));
+            try {
+                volumes.release(key(s.volume()));
+            } catch (IOException | RuntimeException e) {
+                // The step fails with its release: no manifest may speak for an unjournaled verification.
+                if (o.manifest() != null) {
+                    java.nio.file.Files.deleteIfExists(Path.of(o.manifest()));
+                }
+                throw e;
+            }
         }
         return o;
     }
