@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The whole single-VDI {@code migrate} (verified, into a fresh bundled SR) as a child process,
  * which also counts the plugin processes the run started: the {@code done} event of
- * {@code --json} carries {@code pluginCalls}, one per process start (issue 10 item 3 asks for at
+ * {@code --json} carries {@code plugin_calls}, one per process start (issue 10 item 3 asks for at
  * most 8; PluginProcessCountTest counts them from outside the JVM and finds the same figure).
  */
 final class MigrateCase extends ProcessCase {
@@ -34,7 +34,7 @@ final class MigrateCase extends ProcessCase {
         return rss;
     }
 
-    /** {@code pluginCalls} of the last {@code done} event in a {@code migrate --json} output. */
+    /** {@code plugin_calls} of the last {@code done} event in a {@code migrate --json} output. */
     static int pluginCalls(String output) throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode done = null;
@@ -43,10 +43,10 @@ final class MigrateCase extends ProcessCase {
                 done = json.readTree(line);
             }
         }
-        if (done == null || !done.path("pluginCalls").isInt()) {
-            throw new IOException("migrate --json printed no done event with pluginCalls");
+        if (done == null || !done.path("plugin_calls").isInt()) {
+            throw new IOException("migrate --json printed no done event with plugin_calls");
         }
-        return done.get("pluginCalls").asInt();
+        return done.get("plugin_calls").asInt();
     }
 
     /** Plugin processes the last run started; -1 before a run. */

@@ -176,9 +176,9 @@ public final class PlanExecutor {
             int before = state.done.size();
             events.runStarted(plan, plan.steps().size(), before, progress);
             PlanVolumes volumes = new PlanVolumes(plan, target, domain);
-            notes.addAll(volumes.reconcile(state.done, state.made, events, opened.created()));
+            notes.addAll(volumes.reconcile(state.done, state.made, events, opened.created(), finished));
             long runWritten = runSteps(journal);
-            notes.addAll(volumes.sweep(state.made, events, earlierRun));
+            notes.addAll(volumes.sweep(state.made, events, earlierRun && !finished));
             RunSummary summary = summary(journalPath, state.done.size() - before, before, runWritten, start, notes);
             events.runDone(summary);
             return summary;

@@ -81,9 +81,10 @@ final class PlanVolumes {
      * @param done journaled steps by id
      * @param made volume-making step id to volume key, from the journal
      * @param srCreatedNow true when this run created the SR (so it holds nothing yet: no SR.ls)
+     * @param finished    true when every step was journaled before this run
      */
     List<String> reconcile(Map<String, JournalEntry> done, Map<String, String> made, RunEvents events,
-                           boolean srCreatedNow) throws IOException {
+                           boolean srCreatedNow, boolean finished) throws IOException {
         List<String> notes = new ArrayList<>();
         if (srCreatedNow) {
             // An SR this run created holds nothing: no leftover, duplicate or stale attachment to look for.
@@ -104,7 +105,8 @@ final class PlanVolumes {
         for (Volume v : all) {
             if (!isOurs(v)) {
                 refuseDuplicate(v);
-            } else {
+            } else if (!finished) {
+                // A finished plan's last run released everything before its last steps were journaled.
                 StaleAttachment.release(target.root(), v, domain);
             }
         }

@@ -11,7 +11,7 @@ class MigrateCaseTest {
     @Test
     void readsPluginCallsOfTheDoneEvent() throws IOException {
         String out = "{\"event\":\"start\",\"steps\":4}\nnoise on stderr\n"
-                + "{\"event\":\"done\",\"time\":\"t\",\"jobs\":1,\"pluginCalls\":12,\"pluginSeconds\":1.5}\n";
+                + "{\"event\":\"done\",\"time\":\"t\",\"jobs\":1,\"plugin_calls\":12,\"plugin_seconds\":1.5}\n";
         assertEquals(12, MigrateCase.pluginCalls(out));
     }
 
