@@ -20,6 +20,7 @@ import org.smapimigrate.execute.RunSummary;
 import org.smapimigrate.execute.StateDirectory;
 import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.filesr.FileSr;
+import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.PlanTarget;
 
 /**
@@ -79,6 +80,12 @@ class PluginProcessCountTest {
         assertEquals(0, count(calls, "Datapath.open") + count(calls, "Datapath.close"),
                 "persistent attachments are neither opened nor closed: " + calls);
         assertEquals(1, count(calls, "Datapath.attach"), "copy and read-back share one attachment: " + calls);
+        // The plan's estimate prices exactly these calls: its count, plus SR.create for the new SR.
+        Path planFile;
+        try (Stream<Path> files = Files.list(tmp.resolve("state"))) {
+            planFile = files.filter(f -> f.toString().endsWith(".plan.json")).findFirst().orElseThrow();
+        }
+        assertEquals(calls.size(), PlanJson.read(planFile).totals().pluginCalls() + 1, calls.toString());
         List<String> sets = new ArrayList<>();
         calls.stream().filter(c -> c.endsWith(" Volume.set")).forEach(sets::add);
         assertEquals(2, sets.size(), "vdi-type and our record: " + calls);
