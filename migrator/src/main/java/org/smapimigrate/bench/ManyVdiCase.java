@@ -21,10 +21,9 @@ public final class ManyVdiCase extends ProcessCase {
     }
 
     /**
-     * THE ONE PLACE the jobs value reaches the command line. {@code migrate --jobs N} is issue 10
-     * part 4 and does not exist yet: until migrate's manual lists it, no option is passed and
-     * every jobs value runs the VDIs one after another (the table's note says so). Once --jobs
-     * lands, this passes it and nothing else in the bench changes.
+     * THE ONE PLACE the jobs value reaches the command line: {@code migrate --jobs N} (issue 10
+     * part 4). A launcher whose manual does not list it (an older build) gets no option, and the
+     * table's note says the VDIs then ran one after another.
      */
     static List<String> jobsOption(int jobs, boolean supported) {
         return supported ? List.of("--jobs", Integer.toString(jobs)) : List.of();

@@ -95,12 +95,6 @@ public class ProcessCase implements BenchCase {
 
     /** {@code migrate --sr SR --vdi UUID --target-sr out}: the bundled SMAPIv3 SR, created fresh each run. */
     public static ProcessCase migrate(BenchInput input, SmapiMigrateProcess smapi) {
-        return new ProcessCase("migrate", input.data(), smapi, input.work().resolve("process-migrate"), ".raw") {
-            @Override
-            protected List<String> arguments() {
-                return List.of("migrate", "-q", "--sr", input.sr().toString(), "--vdi", input.vdi(), "--target-sr",
-                        out().toString());
-            }
-        };
+        return new MigrateCase(input, smapi);
     }
 }

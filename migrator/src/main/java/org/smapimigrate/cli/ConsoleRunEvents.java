@@ -67,9 +67,10 @@ final class ConsoleRunEvents implements RunEvents, AutoCloseable {
         close();
         if (!quiet) {
             line("plan %s done: %d volumes, %s read and %s written in all (%s by this run), %d steps run, %d "
-                            + "rechecked, in %.1f s; journal %s", s.planId(), s.volumes().size(), Sizes.human(s.bytesRead()),
-                    Sizes.human(s.bytesWritten()), Sizes.human(s.runBytesWritten()), s.stepsRun(), s.stepsRechecked(),
-                    s.seconds(), s.journal());
+                            + "rechecked, in %.1f s (%d %s, %d plugin calls taking %.1f s); journal %s", s.planId(),
+                    s.volumes().size(), Sizes.human(s.bytesRead()), Sizes.human(s.bytesWritten()),
+                    Sizes.human(s.runBytesWritten()), s.stepsRun(), s.stepsRechecked(), s.seconds(), s.jobs(),
+                    s.jobs() == 1 ? "job" : "jobs", s.pluginCalls(), s.pluginSeconds(), s.journal());
         }
     }
 

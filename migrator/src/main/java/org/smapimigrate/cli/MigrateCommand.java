@@ -20,6 +20,7 @@ import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plugin.CallLog;
 import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.nbd.NbdUri;
 import org.smapimigrate.source.NbdRepository;
@@ -50,8 +51,11 @@ import picocli.CommandLine.Spec;
             "each finished step in plan.json.journal. Run the same command again after a",
             "failure, Ctrl-C or a crash: finished steps are checked again on the target,",
             "leftovers of an unfinished step are removed, and the run goes on from there.",
-            "Volumes stay marked smapi-migrate-state=incomplete until the last steps mark",
-            "them complete. Manifests for 'verify' go to plan.json.manifests/.",
+            "Volumes stay incomplete (smapi-migrate-state in the volume key smapi-migrate)",
+            "until the last steps mark them complete. Manifests for 'verify' go to",
+            "plan.json.manifests/. With --jobs N, steps on independent volumes run at",
+            "once under one progress display. --debug lists each plugin process and its",
+            "time; the summary (and --json's done event) totals them.",
             "",
             "With --sr SR --vdi UUID... and a target: plans those VDIs on the fly exactly",
             "as 'plan --sr SR --vdi UUID...' would, keeps that plan in the state directory",
@@ -97,6 +101,7 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate migrate --plan vm-plan.json --xapi-password-file pw",
             "  smapi-migrate migrate --plan vm-plan.json --xapi-password-file pw --abort",
             "  smapi-migrate migrate --sr /run/sr-mount/SR --vdi UUID --target-sr /srv/v3sr",
+            "  smapi-migrate migrate --sr SR --vdi U1 --vdi U2 -j 2 --target-sr /srv/v3sr",
             "  smapi-migrate migrate --sr /dev/sdb --vdi U1 --vdi U2 --volume-plugin \\",
             "      org.xen.xapi.storage.zfs-vol --sr-config zpool=sr-1234 --state-dir /root/mig",
             "",
@@ -151,6 +156,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Print what 'plan' prints and change nothing.")
     boolean dryRun;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Steps run at once, on independent volumes (VDIs, chains); a step still waits for "
+                    + "those it follows. Default: one per core, at most " + DefaultJobs.MAX + ", and 1 when a "
+                    + "source disk spins (sysfs queue/rotational). The journal records each finished step either way.")
+    Integer jobs;
+
     @Mixin
     StateOptions state;
 
@@ -160,8 +171,46 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where this command's plugin calls begin in the process's log (the on-the-fly plan's probe counts). */
+    private final CallLog.Mark callsFrom = CallLog.process().mark();
+
     @Override
     public Integer call() throws Exception {
+        if (jobs != null && (jobs < 1 || jobs > 64)) {
+            throw usage("--jobs takes 1 to 64, not " + jobs);
+        }
+        Runnable stopDebug = debugCalls();
+        try {
+            return dispatch();
+        } finally {
+            stopDebug.run();
+        }
+    }
+
+    /**
+     * With {@code --debug}: one line on standard error per plugin process, as it ends (plugin,
+     * method, wall time, whether it answered), so the cost of each call can be seen.
+     */
+    private Runnable debugCalls() {
+        boolean debug = false;
+        for (CommandSpec c = spec; c != null; c = c.parent()) {
+            var o = c.findOption("--debug");
+            debug |= o != null && Boolean.TRUE.equals(o.getValue());
+        }
+        if (!debug) {
+            return () -> { };
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        return CallLog.process().listen(c -> {
+            synchronized (err) {
+                err.printf("smapi-migrate: debug: plugin %s %.3f s%s%n", TerminalText.escape(c.what()), c.seconds(),
+                        c.ok() ? "" : " (failed)");
+                err.flush();
+            }
+        });
+    }
+
+    private Integer dispatch() throws Exception {
         if (plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan)) {
             if (target.given() || vdis != null || flatten || vm.vms != null) {
                 throw usage("--plan names its VMs and target: no --target-sr, --vm, --vdi or --flatten with it");
@@ -252,7 +301,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     private int execute(Plan p, Path file, StorageRepository sr, List<Path> srOverride) throws IOException {
         Path plugins = target.plugins.root;
-        RunOptions options = new RunOptions(new LinkedHashSet<>(force), resumeCommand(file, srOverride, plugins));
+        int n = jobs != null ? jobs : DefaultJobs.forSources(p.source().paths());
+        RunOptions options = new RunOptions(new LinkedHashSet<>(force), resumeCommand(file, srOverride, plugins), n,
+                callsFrom);
         PrintWriter out = spec.commandLine().getOut();
         try (JsonRunEvents json = output.json ? new JsonRunEvents(out) : null;
              ConsoleRunEvents console = output.json ? null : new ConsoleRunEvents(spec.commandLine().getErr(),
@@ -348,6 +399,9 @@ final class MigrateCommand implements Callable<Integer> {
         }
         if (plugins != null) {
             b.append(" --plugins ").append(Shell.quote(plugins.toAbsolutePath().toString()));
+        }
+        if (jobs != null) {
+            b.append(" --jobs ").append(jobs);
         }
         if (!force.isEmpty()) {
             b.append(" --force ").append(Shell.quote(String.join(",", force)));

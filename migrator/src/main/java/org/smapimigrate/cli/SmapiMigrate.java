@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
 public final class SmapiMigrate {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "On failure, print the full stack trace as well as the error line.")
+            description = "On failure, print the full stack trace as well as the error line; migrate also"
+                    + " prints each plugin call with its time.")
     boolean debug;
 
     public static void main(String[] args) {

@@ -18,8 +18,13 @@ import org.smapimigrate.plan.Step;
 final class JournalState {
     /** Journaled steps by id, in journal order. */
     final Map<String, JournalEntry> done = new LinkedHashMap<>();
-    /** Volume-making step id to the volume key it made. */
-    final Map<String, String> made = new HashMap<>();
+    /** Volume-making step id to the volume key it made; concurrent, as running jobs look keys up in it. */
+    final Map<String, String> made = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Volume step id to the digest its journaled verification recorded; read by running jobs too. */
+    final Map<String, String> digests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> verified = new HashMap<>();
+    /** True when the journal records a run before this one (which may have left work behind). */
+    boolean earlierRun;
     boolean srCreated;
     /** The out-of-space failure that ended the last run, or null. */
     JournalEntry outOfSpace;
@@ -48,6 +53,7 @@ final class JournalState {
                                 + " records. Restore that plan file, or move the journal away to start over");
                     }
                     s.outOfSpace = null;
+                    s.earlierRun = true;
                 }
                 case JournalEntry.STEP -> {
                     Step step = steps.get(e.step());
@@ -70,8 +76,12 @@ final class JournalState {
 
     void record(Step s, JournalEntry e) {
         done.put(s.id(), e);
-        if (s.volume().equals(s.id())) {
+        if (s.volume().equals(s.id()) && e.volumeKey() != null) {
             made.put(s.id(), e.volumeKey());
+        }
+        if (s instanceof org.smapimigrate.plan.VerifyVolume && e.digest() != null) {
+            digests.put(s.volume(), e.digest());
+            verified.put(s.id(), s.volume());
         }
     }
 
@@ -79,6 +89,10 @@ final class JournalState {
         for (String id : stepIds) {
             done.remove(id);
             made.remove(id);
+            String volume = verified.remove(id);
+            if (volume != null) {
+                digests.remove(volume);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import org.smapimigrate.plan.SourceNode;
 import org.smapimigrate.plan.Step;
 import org.smapimigrate.plan.VerifyVolume;
 import org.smapimigrate.plan.VolumeKeys;
+import org.smapimigrate.plugin.CallLog;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.report.Sizes;
@@ -83,7 +84,9 @@ public final class PlanExecutor {
     private JournalState state;
     private TargetSr target;
     private StepWork work;
+    private RunVolumes runVolumes;
     private RunProgress progress;
+    private final CallLog.Mark callsFrom;
 
     /**
      * @param plan        the plan, as read from {@code planFile}
@@ -103,6 +106,7 @@ public final class PlanExecutor {
         this.events = events;
         this.options = options;
         this.domain = domainFor(plan);
+        this.callsFrom = options.callsFrom() != null ? options.callsFrom() : CallLog.process().mark();
         plan.nodes().forEach(n -> nodes.put(n.uuid(), n));
         for (Step s : plan.steps()) {
             steps.put(s.id(), s);
@@ -150,26 +154,31 @@ public final class PlanExecutor {
             checkTarget();
             if (!finished) {
                 RunGate.afterOutOfSpace(state.outOfSpace, target);
-                RunGate.space(target, stillNeeded(), options.acceptedRisks());
+                if (plan.targetSr().bundledSr() == null) {
+                    // The bundled SR's filesystem was checked before it was opened: the same figure, no SR.stat.
+                    RunGate.space(target, stillNeeded(), options.acceptedRisks());
+                }
             }
             List<String> notes = new ArrayList<>();
             if (journal.tornTailCut()) {
                 notes.add("the journal's last line was torn by an interruption and was cut off; its step runs again");
                 events.note(notes.get(0));
             }
+            boolean earlierRun = state.earlierRun;
             journal.append(JournalEntry.run(now(), plan.id(), planSha, tool));
             long finishedBytes = plan.steps().stream()
                     .filter(s -> moves(s) && state.done.containsKey(s.id())).mapToLong(Step::bytes).sum();
             progress = new RunProgress(plan.steps().stream().filter(PlanExecutor::moves).mapToLong(Step::bytes).sum(),
                     finishedBytes);
+            runVolumes = new RunVolumes(target, domain);
             work = new StepWork(plan, source, target, manifestDir, tool, domain, pause, steps, metadataOf, nodes,
-                    state.made, progress);
+                    state.made, progress, runVolumes, state.digests, options.jobs());
             int before = state.done.size();
             events.runStarted(plan, plan.steps().size(), before, progress);
             PlanVolumes volumes = new PlanVolumes(plan, target, domain);
-            notes.addAll(volumes.reconcile(state.done, state.made, events));
+            notes.addAll(volumes.reconcile(state.done, state.made, events, opened.created(), finished));
             long runWritten = runSteps(journal);
-            notes.addAll(volumes.sweep(state.made, events));
+            notes.addAll(volumes.sweep(state.made, events, earlierRun && !finished));
             RunSummary summary = summary(journalPath, state.done.size() - before, before, runWritten, start, notes);
             events.runDone(summary);
             return summary;
@@ -193,48 +202,94 @@ public final class PlanExecutor {
         return Math.max(0, plan.totals().targetSpaceNeeded() - state.bytesWritten());
     }
 
-    /** Every step without a journal line, in plan order; returns the bytes this run wrote. */
+    /**
+     * Every step without a journal line, each once its {@code after} steps are done, up to
+     * {@link RunOptions#jobs} at once (plan order with one job); returns the bytes this run wrote.
+     * Only this thread journals: a step's line is appended (one write, forced to disk) when its
+     * work is done, so the journal holds exactly the finished steps whatever ran alongside. A
+     * failure lets the running steps finish and be journaled, then stops the run.
+     */
     private long runSteps(Journal journal) throws IOException {
-        long written = 0;
-        int index = 0;
+        long[] written = {0};
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Long> startedAt = new HashMap<>();
+        for (Step s : plan.steps()) {
+            index.put(s.id(), index.size() + 1);
+        }
         Thread hook = new Thread(this::interrupted, "smapi-migrate-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            for (Step s : plan.steps()) {
-                index++;
-                if (state.done.containsKey(s.id())) {
-                    continue;
-                }
-                events.stepStarted(s, index, plan.steps().size());
-                JournalEntry e;
-                long t0 = System.nanoTime();
-                try {
-                    StepOutcome o = work.execute(s);
-                    e = JournalEntry.step(s, kindOf(s), (System.nanoTime() - t0) / 1e9, o);
-                } catch (IOException | RuntimeException x) {
-                    if (OutOfSpace.is(x)) {
-                        throw new StepFailure(s, outOfSpace(journal, s, x));
-                    }
-                    throw new StepFailure(s, new MigrationException("step " + s.id() + " failed: " + oneLine(x)
-                            + ". Every finished step is journaled in " + journal.path()
-                            + "; run the same command again to resume", x));
-                }
-                PausePoint.reached(pause, "done", s.id());
-                journal.append(e);
-                PausePoint.reached(pause, "journaled", s.id());
-                state.record(s, e);
-                written += e.bytesWritten() == null ? 0 : e.bytesWritten();
-                progress.finish(moves(s) ? s.bytes() : 0);
-                events.stepDone(s, e);
-            }
+            new StepScheduler<Step>(plan.steps(), Step::id, Step::after).run(state.done.keySet(), options.jobs(),
+                    work::execute, new StepScheduler.Callbacks<Step, StepOutcome>() {
+                        @Override
+                        public void started(Step s) {
+                            events.stepStarted(s, index.get(s.id()), plan.steps().size());
+                            startedAt.put(s.id(), System.nanoTime());
+                        }
+
+                        @Override
+                        public void finished(Step s, StepOutcome o) throws IOException {
+                            JournalEntry e = JournalEntry.step(s, kindOf(s),
+                                    (System.nanoTime() - startedAt.get(s.id())) / 1e9, o);
+                            PausePoint.reached(pause, "done", s.id());
+                            journal.append(e);
+                            PausePoint.reached(pause, "journaled", s.id());
+                            state.record(s, e);
+                            written[0] += e.bytesWritten() == null ? 0 : e.bytesWritten();
+                            progress.finish(s.id(), moves(s) ? s.bytes() : 0);
+                            events.stepDone(s, e);
+                        }
+                    });
+        } catch (StepScheduler.Failed f) {
+            throw failure(journal, f);
+        } catch (IllegalArgumentException e) {
+            throw new MigrationException("the plan cannot run: " + e.getMessage() + "; make a new plan", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while running the plan's steps");
         } finally {
+            try {
+                runVolumes.releaseAll();
+            } catch (IOException e) {
+                events.note("releasing a datapath at the end of the run failed: " + oneLine(e));
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // Shutting down: the hook runs.
             }
         }
-        return written;
+        return written[0];
+    }
+
+    /**
+     * What a failed run reports: the first step that failed. Every step that ran out of space has
+     * its half-written volume destroyed first (after every running step finished, so nothing
+     * writes into it any more).
+     */
+    private StepFailure failure(Journal journal, StepScheduler.Failed f) throws IOException {
+        try {
+            runVolumes.releaseAll();
+        } catch (IOException e) {
+            // The out-of-space handling releases again; other failures are what matters.
+        }
+        StepFailure first = null;
+        for (StepScheduler.Failure one : f.all) {
+            Step s = (Step) one.item();
+            Throwable x = one.cause();
+            StepFailure sf;
+            if (OutOfSpace.is(x)) {
+                sf = new StepFailure(s, outOfSpace(journal, s, x));
+            } else {
+                sf = new StepFailure(s, new MigrationException("step " + s.id() + " failed: " + oneLine(x)
+                        + ". Every finished step is journaled in " + journal.path()
+                        + "; run the same command again to resume", x));
+            }
+            if (first == null) {
+                first = sf;
+            }
+        }
+        return first;
     }
 
     /**
@@ -365,17 +420,19 @@ public final class PlanExecutor {
                 volumes.add(state.made.get(s.id()));
             }
         }
+        List<CallLog.Call> calls = CallLog.process().since(callsFrom);
+        double callSeconds = calls.stream().mapToDouble(CallLog.Call::seconds).sum();
         return new RunSummary(plan.id(), journalPath.toString(), plan.steps().size(), run, rechecked, volumes, read,
-                written, runWritten, (System.nanoTime() - start) / 1e9, manifests, notes);
+                written, runWritten, (System.nanoTime() - start) / 1e9, manifests, notes, options.jobs(),
+                calls.size(), callSeconds, RunSummary.byMethod(CallLog.process().tally(callsFrom)));
     }
 
     /** Shutdown hook (Ctrl-C, SIGTERM): release what is attached, then say how to resume, in one line. */
     private void interrupted() {
         RunProgress p = progress;
         String step = p == null ? null : p.currentStep();
-        Volume v = work == null ? null : work.attached.get();
-        if (v != null) {
-            StaleAttachment.release(new PluginRoot(target.root().path(), Duration.ofSeconds(30)), v, domain);
+        if (runVolumes != null) {
+            runVolumes.releaseOnInterrupt(new PluginRoot(target.root().path(), Duration.ofSeconds(30)));
         }
         // Straight to the process's stderr (the CLI's streams may be gone by now), so escaped here.
         System.err.println(TerminalText.escape("smapi-migrate: interrupted" + (step == null ? "" : " during step "

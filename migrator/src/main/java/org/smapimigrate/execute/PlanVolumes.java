@@ -29,8 +29,8 @@ import org.smapimigrate.plugin.Volume;
  *       step in its keys; a journaled resize, verification or metadata step must still show
  *       (size, {@value VolumeKeys#DIGEST}, {@value VolumeKeys#STATE}); otherwise the run stops,
  *       since the target no longer is what the journal describes;</li>
- *   <li>a volume carrying the plan's id (in its keys, or in its description for one killed
- *       between Volume.create and the first Volume.set) that no journaled step made is the
+ *   <li>a volume carrying the plan's id (in its {@value VolumeKeys#RECORD} key, or in its
+ *       description's in-progress marker until then) that no journaled step made is the
  *       leftover of a step that never finished: it is destroyed, and the step runs again, so no
  *       volume is ever duplicated. One already marked complete means the journal was lost: the run
  *       stops rather than guess;</li>
@@ -51,14 +51,28 @@ final class PlanVolumes {
         this.domain = domain;
     }
 
-    /** The text put in a new volume's description until its metadata is set. */
-    static String marker(String planId) {
-        return "[smapi-migrate plan " + planId + ", in progress]";
+    /** The plan id a volume of ours names: in our keys, else in its description's in-progress marker. */
+    static String planOf(Volume v) {
+        String p = VolumeKeys.ours(v.keys()).get(VolumeKeys.PLAN);
+        if (p != null) {
+            return p;
+        }
+        String[] m = VolumeKeys.inProgressOf(v.description());
+        return m == null ? null : m[0];
+    }
+
+    /** The step that made a volume of ours, as the volume says (keys first, then the marker), or null. */
+    static String stepOf(Volume v) {
+        Map<String, String> ours = VolumeKeys.ours(v.keys());
+        if (ours.containsKey(VolumeKeys.PLAN)) {
+            return ours.get(VolumeKeys.MADE_BY_STEP);
+        }
+        String[] m = VolumeKeys.inProgressOf(v.description());
+        return m == null ? null : m[1];
     }
 
     boolean isOurs(Volume v) {
-        return plan.id().equals(v.keys().get(VolumeKeys.PLAN))
-                || (v.description() != null && v.description().contains(marker(plan.id())));
+        return plan.id().equals(planOf(v));
     }
 
     /**
@@ -66,10 +80,16 @@ final class PlanVolumes {
      *
      * @param done journaled steps by id
      * @param made volume-making step id to volume key, from the journal
+     * @param srCreatedNow true when this run created the SR (so it holds nothing yet: no SR.ls)
+     * @param finished    true when every step was journaled before this run
      */
-    List<String> reconcile(Map<String, JournalEntry> done, Map<String, String> made, RunEvents events)
-            throws IOException {
+    List<String> reconcile(Map<String, JournalEntry> done, Map<String, String> made, RunEvents events,
+                           boolean srCreatedNow, boolean finished) throws IOException {
         List<String> notes = new ArrayList<>();
+        if (srCreatedNow) {
+            // An SR this run created holds nothing: no leftover, duplicate or stale attachment to look for.
+            return notes;
+        }
         List<Volume> all = target.plugin().srLs(target.sr());
         Map<String, Volume> byKey = new HashMap<>();
         for (Volume v : all) {
@@ -85,7 +105,8 @@ final class PlanVolumes {
         for (Volume v : all) {
             if (!isOurs(v)) {
                 refuseDuplicate(v);
-            } else {
+            } else if (!finished) {
+                // A finished plan's last run released everything before its last steps were journaled.
                 StaleAttachment.release(target.root(), v, domain);
             }
         }
@@ -97,8 +118,11 @@ final class PlanVolumes {
      * Once every step ran: a plugin call a killed run left going (its process outlives ours) may
      * have made a volume after the first look; it goes like any leftover.
      */
-    List<String> sweep(Map<String, String> made, RunEvents events) throws IOException {
+    List<String> sweep(Map<String, String> made, RunEvents events, boolean earlierRuns) throws IOException {
         List<String> notes = new ArrayList<>();
+        if (!earlierRuns) {
+            return notes; // only a killed earlier run can have left a plugin call going
+        }
         removeLeftovers(target.plugin().srLs(target.sr()), made, notes, events);
         return notes;
     }
@@ -111,13 +135,13 @@ final class PlanVolumes {
             if (!isOurs(v) || journaledKeys.contains(v.key())) {
                 continue;
             }
-            if (VolumeKeys.COMPLETE.equals(v.keys().get(VolumeKeys.STATE))) {
+            if (VolumeKeys.COMPLETE.equals(VolumeKeys.ours(v.keys()).get(VolumeKeys.STATE))) {
                 throw new MigrationException("volume " + v.describe() + " is marked complete by this plan (" + plan.id()
                         + ") but no step in the journal made it: the journal is not the one this plan was run with."
                         + " Put the right journal back, or destroy this plan's volumes and start again");
             }
             target.plugin().volumeDestroy(target.sr(), v.key());
-            String step = v.keys().get(VolumeKeys.MADE_BY_STEP);
+            String step = stepOf(v);
             String note = "removed volume " + v.key() + " left by a step that never finished"
                     + (step == null ? " (killed before its keys were set)" : " (" + step + ")");
             notes.add(note);
@@ -132,20 +156,23 @@ final class PlanVolumes {
         if (v == null) {
             throw changed(s, "its volume " + key + " is gone from the SR");
         }
-        if (!plan.id().equals(v.keys().get(VolumeKeys.PLAN))) {
-            throw changed(s, "volume " + key + " no longer carries this plan's id in " + VolumeKeys.PLAN);
+        Map<String, String> ours = VolumeKeys.ours(v.keys());
+        if (!plan.id().equals(planOf(v))) {
+            throw changed(s, "volume " + key + " no longer carries this plan's id (in " + VolumeKeys.RECORD
+                    + " or its description)");
         }
         if (s instanceof CreateVolume || s instanceof SnapshotVolume || s instanceof CloneVolume) {
-            if (!s.id().equals(v.keys().get(VolumeKeys.MADE_BY_STEP))) {
-                throw changed(s, "volume " + key + " says " + VolumeKeys.MADE_BY_STEP + "="
-                        + v.keys().get(VolumeKeys.MADE_BY_STEP));
+            if (!s.id().equals(stepOf(v))) {
+                throw changed(s, "volume " + key + " says it was made by step " + stepOf(v));
             }
         } else if (s instanceof ResizeVolume r && v.virtualSize() < r.toSize()) {
             throw changed(s, "volume " + key + " has " + v.virtualSize() + " bytes, it was grown to " + r.toSize());
-        } else if (s instanceof VerifyVolume && !String.valueOf(e.digest()).equals(v.keys().get(VolumeKeys.DIGEST))) {
-            throw changed(s, "volume " + key + " records digest " + v.keys().get(VolumeKeys.DIGEST) + ", the journal "
+        } else if (s instanceof VerifyVolume && ours.containsKey(VolumeKeys.DIGEST)
+                && !String.valueOf(e.digest()).equals(ours.get(VolumeKeys.DIGEST))) {
+            // The digest reaches the volume with its metadata (one Volume.set); before that the journal holds it.
+            throw changed(s, "volume " + key + " records digest " + ours.get(VolumeKeys.DIGEST) + ", the journal "
                     + e.digest());
-        } else if (s instanceof SetMetadata && !VolumeKeys.COMPLETE.equals(v.keys().get(VolumeKeys.STATE))) {
+        } else if (s instanceof SetMetadata && !VolumeKeys.COMPLETE.equals(ours.get(VolumeKeys.STATE))) {
             throw changed(s, "volume " + key + " is no longer marked " + VolumeKeys.STATE + "=" + VolumeKeys.COMPLETE);
         }
     }
@@ -157,7 +184,7 @@ final class PlanVolumes {
 
     /** A complete copy of one of our VDIs made by another run (another plan or 'migrate --vdi'). */
     private void refuseDuplicate(Volume v) throws MigrationException {
-        Map<String, String> k = v.keys();
+        Map<String, String> k = VolumeKeys.ours(v.keys());
         String sr = k.get(VolumeKeys.SOURCE_SR);
         boolean sameSr = sr != null && (sr.equals(plan.source().uuid()) || sr.equals(plan.source().path()));
         if (!sameSr || !VolumeKeys.COMPLETE.equals(k.get(VolumeKeys.STATE))) {

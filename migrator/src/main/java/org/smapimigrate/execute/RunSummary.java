@@ -1,6 +1,9 @@
 package org.smapimigrate.execute;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.smapimigrate.plugin.CallLog;
 
 /**
  * What a plan's execution did, over every run the journal records (so a resumed run reports the
@@ -18,8 +21,23 @@ import java.util.List;
  * @param seconds       this run's wall time
  * @param manifests     manifests written for the plan's VDIs
  * @param notes         leftovers removed and the like
+ * @param jobs          steps run at once at most
+ * @param pluginCalls   plugin processes this run started (the plan made on the fly included)
+ * @param pluginSeconds their summed wall time
+ * @param pluginCallsByMethod per {@code plugin method}: how many and how long
  */
 public record RunSummary(String planId, String journal, int steps, int stepsRun, int stepsRechecked,
                          List<String> volumes, long bytesRead, long bytesWritten, long runBytesWritten,
-                         double seconds, List<String> manifests, List<String> notes) {
+                         double seconds, List<String> manifests, List<String> notes, int jobs, int pluginCalls,
+                         double pluginSeconds, Map<String, MethodCalls> pluginCallsByMethod) {
+
+    /** Calls of one plugin method. */
+    public record MethodCalls(int count, double seconds) {
+    }
+
+    static Map<String, MethodCalls> byMethod(Map<String, CallLog.Tally> tally) {
+        Map<String, MethodCalls> m = new LinkedHashMap<>();
+        tally.forEach((k, t) -> m.put(k, new MethodCalls(t.count(), t.seconds())));
+        return m;
+    }
 }

@@ -3,11 +3,9 @@ package org.smapimigrate.execute;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.smapimigrate.datapath.VolumeAttachment;
 import org.smapimigrate.disk.CopyStats;
 import org.smapimigrate.disk.DiskCopy;
@@ -57,12 +55,19 @@ final class StepWork {
     private final Map<String, SourceNode> nodes;
     private final Map<String, String> made;
     private final RunProgress progress;
-    /** The volume attached right now, for the interrupt handler to release. */
-    final AtomicReference<Volume> attached = new AtomicReference<>();
+    /** Stats and attachments of this run's volumes. */
+    final RunVolumes volumes;
+    /** Digests of the verified volumes by volume step, from the journal: they reach the volume with its metadata. */
+    private final Map<String, String> digests;
+    /** Each job's copy buffers, within the run's direct-memory budget. */
+    private final CopyBudget budget;
+    /** The last copy or verify step of each volume: its attachment is released after it. */
+    private final Map<String, String> lastDataStep = new java.util.HashMap<>();
 
     StepWork(Plan plan, StorageRepository source, TargetSr target, Path manifestDir, String tool, String domain,
              PausePoint pause, Map<String, Step> steps, Map<String, SetMetadata> metadataOf,
-             Map<String, SourceNode> nodes, Map<String, String> made, RunProgress progress) {
+             Map<String, SourceNode> nodes, Map<String, String> made, RunProgress progress, RunVolumes volumes,
+             Map<String, String> digests, int jobs) {
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -75,9 +80,53 @@ final class StepWork {
         this.nodes = nodes;
         this.made = made;
         this.progress = progress;
+        this.volumes = volumes;
+        this.digests = digests;
+        this.budget = new CopyBudget(jobs);
+        for (Step s : plan.steps()) {
+            if (s instanceof CopyExtents || s instanceof VerifyVolume) {
+                lastDataStep.put(s.volume(), s.id());
+            }
+        }
     }
 
+    /**
+     * Does {@code s}. A volume stays attached from its first copy to its last copy or verify step;
+     * any other step on it (or a snapshot or clone of it) runs with it released.
+     */
     StepOutcome execute(Step s) throws IOException {
+        boolean data = s instanceof CopyExtents || s instanceof VerifyVolume;
+        if (!data) {
+            releaseIfMade(s.volume());
+            if (s instanceof SnapshotVolume n) {
+                releaseIfMade(n.of());
+            } else if (s instanceof CloneVolume c) {
+                releaseIfMade(c.of());
+            }
+        }
+        StepOutcome o = run(s);
+        if (data && s.id().equals(lastDataStep.get(s.volume()))) {
+            try {
+                volumes.release(key(s.volume()));
+            } catch (IOException | RuntimeException e) {
+                // The step fails with its release: no manifest may speak for an unjournaled verification.
+                if (o.manifest() != null) {
+                    java.nio.file.Files.deleteIfExists(Path.of(o.manifest()));
+                }
+                throw e;
+            }
+        }
+        return o;
+    }
+
+    private void releaseIfMade(String volumeStep) throws IOException {
+        String k = made.get(volumeStep);
+        if (k != null) {
+            volumes.release(k);
+        }
+    }
+
+    private StepOutcome run(Step s) throws IOException {
         if (s instanceof CreateVolume c) {
             return create(c);
         } else if (s instanceof SnapshotVolume n) {
@@ -102,24 +151,35 @@ final class StepWork {
         return k;
     }
 
-    /** Volume.create with the plan's marker in the description, then the keys, plan id and state first. */
+    /**
+     * Volume.create, the plan and step named in the description's in-progress marker, which comes
+     * into being with the volume: no key is set until the metadata step (issue 10; see VolumeKeys).
+     */
     private StepOutcome create(CreateVolume c) throws IOException {
         VolumePlugin p = target.plugin();
-        Volume v = p.volumeCreate(target.sr(), c.name(), c.description() + " " + PlanVolumes.marker(plan.id()),
-                c.size(), false);
+        Volume v = p.volumeCreate(target.sr(), c.name(), c.description() + " "
+                + VolumeKeys.inProgress(plan.id(), c.id()), c.size(), false);
         PausePoint.reached(pause, "created", c.id());
-        setKeys(v.key(), c.keys(), Map.of());
         return StepOutcome.on(v.key(), uuidOf(v));
     }
 
-    /** A snapshot or clone: the plugin copied the origin's keys; they become this volume's own at once. */
+    /**
+     * A snapshot or clone: the plugin copied the origin's keys and description; XAPI's keys it does
+     * not have as its own are unset, and its own record (plan, step, {@value VolumeKeys#INCOMPLETE})
+     * is set at once, so it never passes for its origin.
+     */
     private StepOutcome derive(Step step, Volume v, Map<String, String> keys) throws IOException {
         PausePoint.reached(pause, "created", step.id());
-        setKeys(v.key(), keys, v.keys());
+        Map<String, String> xapi = xapiKeys(keys);
         for (String k : v.keys().keySet()) {
-            if (!keys.containsKey(k) && !k.equals(VolumeKeys.PLAN)) {
+            if (!k.equals(VolumeKeys.RECORD) && !xapi.containsKey(k)) {
                 target.plugin().volumeUnset(target.sr(), v.key(), k);
             }
+        }
+        setEach(v.key(), xapi, v.keys());
+        String record = VolumeKeys.pack(record(keys));
+        if (!record.equals(v.keys().get(VolumeKeys.RECORD))) {
+            target.plugin().volumeSet(target.sr(), v.key(), VolumeKeys.RECORD, record);
         }
         return StepOutcome.on(v.key(), uuidOf(v));
     }
@@ -129,34 +189,60 @@ final class StepWork {
         return v.uuid() != null ? v.uuid() : v.key();
     }
 
-    /** Sets {@code keys} (this plan's id and the state first), skipping those that already hold. */
-    private void setKeys(String key, Map<String, String> keys, Map<String, String> present) throws IOException {
-        Map<String, String> ordered = new LinkedHashMap<>();
-        ordered.put(VolumeKeys.PLAN, plan.id());
-        if (keys.containsKey(VolumeKeys.STATE)) {
-            ordered.put(VolumeKeys.STATE, keys.get(VolumeKeys.STATE));
-        }
-        ordered.put(VolumeKeys.MADE_BY_STEP, keys.get(VolumeKeys.MADE_BY_STEP));
-        ordered.putAll(new TreeMap<>(keys));
-        for (Map.Entry<String, String> kv : ordered.entrySet()) {
-            if (kv.getValue() != null && !kv.getValue().equals(present.get(kv.getKey()))) {
-                target.plugin().volumeSet(target.sr(), key, kv.getKey(), kv.getValue());
+    /** XAPI's keys among a step's keys: every one that is not ours. */
+    private static Map<String, String> xapiKeys(Map<String, String> keys) {
+        Map<String, String> m = new TreeMap<>();
+        keys.forEach((k, v) -> {
+            if (!VolumeKeys.isOurs(k)) {
+                m.put(k, v);
             }
+        });
+        return m;
+    }
+
+    /** Our keys among a step's keys, with this plan's id: the value of {@value VolumeKeys#RECORD}. */
+    private Map<String, String> record(Map<String, String> keys) {
+        Map<String, String> m = new TreeMap<>();
+        keys.forEach((k, v) -> {
+            if (VolumeKeys.isOurs(k)) {
+                m.put(k, v);
+            }
+        });
+        m.put(VolumeKeys.PLAN, plan.id());
+        return m;
+    }
+
+    /**
+     * One Volume.set per key whose value differs from {@code present}; {@code is_a_snapshot=false}
+     * only where a value is present, as XAPI's own VDI.create leaves the key out (absent is false).
+     */
+    private void setEach(String key, Map<String, String> keys, Map<String, String> present) throws IOException {
+        for (Map.Entry<String, String> kv : keys.entrySet()) {
+            String now = present.get(kv.getKey());
+            if (kv.getValue() == null || kv.getValue().equals(now)) {
+                continue;
+            }
+            if (kv.getKey().equals(VolumeKeys.IS_A_SNAPSHOT) && "false".equals(kv.getValue()) && now == null) {
+                continue;
+            }
+            target.plugin().volumeSet(target.sr(), key, kv.getKey(), kv.getValue());
+            volumes.keySet(key, kv.getKey(), kv.getValue());
         }
     }
 
     private StepOutcome resize(ResizeVolume r) throws IOException {
         String key = key(r.volume());
-        Volume v = target.plugin().volumeStat(target.sr(), key);
+        Volume v = volumes.stat(key);
         if (v.virtualSize() < r.toSize()) {
             target.plugin().volumeResize(target.sr(), key, r.toSize());
+            volumes.changed(key);
         }
         return StepOutcome.on(key, null);
     }
 
     private StepOutcome copy(CopyExtents c) throws IOException {
         String key = key(c.volume());
-        Volume v = target.plugin().volumeStat(target.sr(), key);
+        Volume v = volumes.stat(key);
         if (v.virtualSize() < c.sourceSize()) {
             throw new MigrationException("volume " + v.describe() + " has " + v.virtualSize() + " bytes, "
                     + c.source() + " needs " + c.sourceSize());
@@ -166,7 +252,7 @@ final class StepWork {
         // redone copy into it rewrites the same bytes, so that stays true on a resumed run.
         boolean fresh = flattened && steps.get(c.volume()) instanceof CreateVolume
                 && c.after().equals(List.of(c.volume()));
-        DiskCopy copy = flattened ? DiskCopy.standard() : DiskCopy.standard().overlay();
+        DiskCopy copy = flattened ? budget.copy() : budget.copy().overlay();
         CopyStats stats;
         try (VirtualDisk disk = flattened ? source.openVdi(c.source()) : source.openOwnSectors(c.source())) {
             if (disk.size() != c.sourceSize()) {
@@ -174,20 +260,13 @@ final class StepWork {
                         + " bytes, the plan says " + c.sourceSize() + "; make a new plan");
             }
             progress.start(c.id(), c.bytes(), disk.size(), copy::bytesDone);
-            try (VolumeAttachment a = attach(v);
-                 DiskSink sink = PausePoint.watch(pause, c.id(), a.openSink(disk.size(), fresh))) {
+            VolumeAttachment a = volumes.attachment(key);
+            try (DiskSink sink = PausePoint.watch(pause, c.id(), a.openSink(disk.size(), fresh))) {
                 stats = copy.copy(disk, sink, null);
                 sink.flush();
-            } finally {
-                attached.set(null);
             }
         }
         return StepOutcome.copied(key, stats.readBytes(), stats.writtenBytes(), stats.zeroBytes());
-    }
-
-    private VolumeAttachment attach(Volume v) throws IOException {
-        attached.set(v);
-        return VolumeAttachment.attach(target.root(), v, domain);
     }
 
     /**
@@ -197,10 +276,10 @@ final class StepWork {
      */
     private StepOutcome verify(VerifyVolume vv) throws IOException {
         String key = key(vv.volume());
-        Volume v = target.plugin().volumeStat(target.sr(), key);
+        Volume v = volumes.stat(key);
         String started = Instant.now().toString();
-        DiskCopy sourceSide = DiskCopy.standard();
-        DiskCopy targetSide = DiskCopy.standard();
+        DiskCopy sourceSide = budget.copy();
+        DiskCopy targetSide = budget.copy();
         progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
         DiskDigest expected;
         try (VirtualDisk disk = source.openVdi(vv.source())) {
@@ -213,19 +292,17 @@ final class StepWork {
         DiskDigest actual;
         String uri;
         String implementation;
-        try (VolumeAttachment a = attach(v); VirtualDisk back = a.openReader(vv.size())) {
+        VolumeAttachment a = volumes.attachment(key);
+        try (VirtualDisk back = a.openReader(vv.size())) {
             actual = new DiskHasher(targetSide).digest(back);
             uri = a.uri();
             implementation = a.describeImplementation();
-        } finally {
-            attached.set(null);
         }
         DigestComparison comparison = expected.compare(actual);
         if (!comparison.matches()) {
             throw new MigrationException("volume " + v.describe() + " read back through " + uri + " differs from "
                     + vv.source() + " read through its chain: " + comparison.describe());
         }
-        target.plugin().volumeSet(target.sr(), key, VolumeKeys.DIGEST, expected.whole());
         String manifest = null;
         if (purposeOf(vv.volume()) == VolumePurpose.VDI) {
             manifest = writeManifest(vv, v, expected, actual, comparison, uri, implementation, started).toString();
@@ -259,20 +336,38 @@ final class StepWork {
         return path;
     }
 
-    /** Name, description, then every key, and the state ({@value VolumeKeys#COMPLETE}) last of all. */
+    /**
+     * XAPI's keys (one Volume.set each, as the interface allows), then our record with the digest
+     * and {@value VolumeKeys#COMPLETE} (one Volume.set), then the name and description where they
+     * differ. The record goes before the description because until it is set the description's
+     * in-progress marker is what says whose the volume is.
+     */
     private StepOutcome metadata(SetMetadata m) throws IOException {
         String key = key(m.volume());
         VolumePlugin p = target.plugin();
-        Volume v = p.volumeStat(target.sr(), key);
-        optional(() -> p.volumeSetName(target.sr(), key, m.name()));
-        optional(() -> p.volumeSetDescription(target.sr(), key, m.description()));
-        Map<String, String> keys = new TreeMap<>(m.keys());
+        Volume v = volumes.stat(key);
+        Map<String, String> present = volumes.keys(key);
+        Map<String, String> xapi = xapiKeys(m.keys());
         if (m.snapshotOf() != null) {
-            keys.put(VolumeKeys.SNAPSHOT_OF, key(m.snapshotOf()));
+            xapi.put(VolumeKeys.SNAPSHOT_OF, key(m.snapshotOf()));
         }
-        String state = keys.remove(VolumeKeys.STATE);
-        setKeys(key, keys, v.keys());
-        p.volumeSet(target.sr(), key, VolumeKeys.STATE, state);
+        setEach(key, xapi, present);
+        Map<String, String> ours = record(m.keys());
+        String digest = digests.get(m.volume());
+        if (digest != null) {
+            ours.put(VolumeKeys.DIGEST, digest);
+        }
+        String record = VolumeKeys.pack(ours);
+        if (!record.equals(present.get(VolumeKeys.RECORD))) {
+            p.volumeSet(target.sr(), key, VolumeKeys.RECORD, record);
+            volumes.keySet(key, VolumeKeys.RECORD, record);
+        }
+        if (!m.name().equals(v.name())) {
+            optional(() -> p.volumeSetName(target.sr(), key, m.name()));
+        }
+        if (!m.description().equals(v.description())) {
+            optional(() -> p.volumeSetDescription(target.sr(), key, m.description()));
+        }
         return StepOutcome.on(key, null);
     }
 

@@ -16,6 +16,7 @@ import org.smapimigrate.plan.Planner;
 import org.smapimigrate.plan.SnapshotRecords;
 import org.smapimigrate.plan.Throughput;
 import org.smapimigrate.plan.VdiSelection;
+import org.smapimigrate.plugin.CallLog;
 import org.smapimigrate.plugin.PluginRoot;
 
 /**
@@ -41,6 +42,14 @@ public final class VdiRun {
     public static RunSummary migrate(StorageRepository source, List<String> sourcePaths, List<String> vdis,
                                      PlanTarget where, Duration callLimit, StateDirectory states, RunEvents events,
                                      Set<String> acceptedRisks) throws IOException {
+        return migrate(source, sourcePaths, vdis, where, callLimit, states, events, acceptedRisks, 1);
+    }
+
+    /** {@link #migrate} with up to {@code jobs} steps at once. */
+    public static RunSummary migrate(StorageRepository source, List<String> sourcePaths, List<String> vdis,
+                                     PlanTarget where, Duration callLimit, StateDirectory states, RunEvents events,
+                                     Set<String> acceptedRisks, int jobs) throws IOException {
+        CallLog.Mark from = CallLog.process().mark();
         String srId = source.inventory().uuid() != null ? source.inventory().uuid() : source.inventory().path();
         Path planFile = states.planFor(srId, vdis, where, false);
         Plan plan;
@@ -53,6 +62,6 @@ public final class VdiRun {
         }
         return new PlanExecutor(plan, planFile, source, TargetOpener.of(where, null, callLimit),
                 StateDirectory.manifestsOf(planFile), "smapi-migrate", events,
-                new RunOptions(acceptedRisks, "smapi-migrate migrate --plan " + planFile)).run();
+                new RunOptions(acceptedRisks, "smapi-migrate migrate --plan " + planFile, jobs, from)).run();
     }
 }

@@ -63,7 +63,7 @@ public final class TargetRecheck {
             actual = new DiskHasher(pipeline).digest(disk);
         }
         DigestComparison c = expected.compare(actual);
-        return new Result(manifestPath.toString(), volume.key(), volume.keys().get(org.smapimigrate.plan.VolumeKeys.STATE),
+        return new Result(manifestPath.toString(), volume.key(), org.smapimigrate.plan.VolumeKeys.stateOf(volume.keys()),
                 expected.whole(), actual.whole(), c.describe(), c.matches(), Instant.now().toString());
     }
 }

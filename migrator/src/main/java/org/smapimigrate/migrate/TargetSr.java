@@ -41,11 +41,14 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
     public static Opened openBundled(PluginRoot root, Path dir) throws IOException {
         VolumePlugin plugin = checked(root.volumePlugin(BundledPluginRoot.VOLUME_PLUGIN));
         Map<String, String> configuration = Map.of("path", dir.toAbsolutePath().normalize().toString());
-        try {
-            return new Opened(new TargetSr(root, plugin, configuration, plugin.srAttach(configuration)), false);
-        } catch (PluginCallException e) {
-            if (!e.is("SR_does_not_exist")) {
-                throw e;
+        // The plugin keeps its SR record in sr.json: without one, SR.attach can only fail, so it is not asked.
+        if (BundledPluginRoot.srExists(dir)) {
+            try {
+                return new Opened(new TargetSr(root, plugin, configuration, plugin.srAttach(configuration)), false);
+            } catch (PluginCallException e) {
+                if (!e.is("SR_does_not_exist")) {
+                    throw e;
+                }
             }
         }
         Map<String, String> kept = plugin.srCreate(UUID.randomUUID().toString(), configuration,

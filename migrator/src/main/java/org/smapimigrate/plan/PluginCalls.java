@@ -1,44 +1,102 @@
 package org.smapimigrate.plan;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * How many plugin executables a plan's steps start, for the time estimate: each is a process
- * (a Python start-up for most plugins, 50-100 ms here), which for small disks costs more than the
- * data. Counted as the executor calls them: one Volume.set per key, Volume.stat before work on a
- * volume, and for each attachment Datapath.open, attach, activate, deactivate, detach and close.
+ * How many plugin executables a run of a plan's steps starts, for the time estimate: each is a
+ * process (a Python start-up for most plugins, 50-100 ms here), which for small disks costs more
+ * than the data. Counted as the executor makes them (issue 10):
+ * <ul>
+ *   <li>per run: Plugin.Query (once per process) and SR.attach ({@value #RUN});</li>
+ *   <li>Volume.create; Volume.snapshot or clone and the copy's own key record; Volume.resize;</li>
+ *   <li>one Volume.stat per volume, again after a resize;</li>
+ *   <li>Datapath.attach and activate when a copy or verification finds the volume released,
+ *       deactivate and detach after its last one or before any other step on it ({@value #ATTACHMENT});
+ *       no Datapath.open/close, which XAPI makes only for non-persistent disks;</li>
+ *   <li>metadata: one Volume.set per XAPI key ({@code is_a_snapshot=false} left out), one for our
+ *       record, and Volume.set_name/set_description where they differ from what the volume has.</li>
+ * </ul>
+ * An SR created by the run adds SR.create; one that existed adds SR.ls (leftovers, duplicates);
+ * a plugin SR other than the bundled one adds SR.stat: none of these is known from the steps.
  */
 public final class PluginCalls {
-    /** Datapath.open/attach/activate and deactivate/detach/close around one copy or read-back. */
-    static final int ATTACHMENT = 6;
+    /** Plugin.Query and SR.attach. */
+    static final int RUN = 2;
+    /** Datapath.attach, activate, deactivate and detach around the copies and read-back of a volume. */
+    static final int ATTACHMENT = 4;
 
     private PluginCalls() {
     }
 
     public static int of(List<Step> steps) {
-        int n = 0;
+        if (steps.isEmpty()) {
+            return 0;
+        }
+        Map<String, String> lastData = new HashMap<>();
+        Map<String, String> createdName = new HashMap<>();
         for (Step s : steps) {
-            n += of(s);
+            if (s instanceof CopyExtents || s instanceof VerifyVolume) {
+                lastData.put(s.volume(), s.id());
+            }
+            if (s instanceof CreateVolume c) {
+                createdName.put(c.id(), c.name());
+            }
+        }
+        Set<String> stated = new HashSet<>();
+        Set<String> attached = new HashSet<>();
+        int n = RUN;
+        for (Step s : steps) {
+            String vol = s.volume();
+            boolean data = s instanceof CopyExtents || s instanceof VerifyVolume;
+            if (!data) {
+                n += release(attached, vol);
+                if (s instanceof SnapshotVolume v) {
+                    n += release(attached, v.of());
+                } else if (s instanceof CloneVolume c) {
+                    n += release(attached, c.of());
+                }
+            }
+            if (s instanceof CreateVolume) {
+                n += 1;
+            } else if (s instanceof SnapshotVolume || s instanceof CloneVolume) {
+                n += 2; // the call, and the volume's own record
+            } else if (s instanceof ResizeVolume) {
+                n += stat(stated, vol) + 1;
+                stated.remove(vol); // the size changed: stat again before the next use
+            } else if (data) {
+                n += stat(stated, vol);
+                if (attached.add(vol)) {
+                    n += ATTACHMENT / 2;
+                }
+                if (s.id().equals(lastData.get(vol))) {
+                    n += release(attached, vol);
+                }
+            } else if (s instanceof SetMetadata m) {
+                n += stat(stated, vol);
+                for (Map.Entry<String, String> k : m.keys().entrySet()) {
+                    boolean xapi = !VolumeKeys.isOurs(k.getKey());
+                    boolean defaultFalse = k.getKey().equals(VolumeKeys.IS_A_SNAPSHOT) && "false".equals(k.getValue());
+                    if (xapi && !defaultFalse) {
+                        n++;
+                    }
+                }
+                n += (m.snapshotOf() != null ? 1 : 0) + 1; // snapshot_of, the record
+                n += m.name().equals(createdName.get(vol)) ? 0 : 1; // set_name
+                n += 1; // set_description: the in-progress marker (or the origin's text) goes
+            }
         }
         return n;
     }
 
-    static int of(Step s) {
-        if (s instanceof CreateVolume c) {
-            return 1 + c.keys().size() + 1; // create, its keys, the plan id
-        } else if (s instanceof SnapshotVolume v) {
-            return 1 + v.keys().size() + 1;
-        } else if (s instanceof CloneVolume c) {
-            return 1 + c.keys().size() + 1;
-        } else if (s instanceof ResizeVolume) {
-            return 2; // stat, resize
-        } else if (s instanceof CopyExtents) {
-            return 1 + ATTACHMENT;
-        } else if (s instanceof VerifyVolume) {
-            return 1 + ATTACHMENT + 1; // stat, read-back, the digest key
-        } else if (s instanceof SetMetadata m) {
-            return 3 + m.keys().size(); // stat, name, description, the keys (the state among them)
-        }
-        return 1;
+    private static int stat(Set<String> stated, String vol) {
+        return stated.add(vol) ? 1 : 0;
+    }
+
+    private static int release(Set<String> attached, String vol) {
+        return attached.remove(vol) ? ATTACHMENT / 2 : 0;
     }
 }

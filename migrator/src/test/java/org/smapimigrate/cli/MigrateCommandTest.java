@@ -1,5 +1,6 @@
 package org.smapimigrate.cli;
 
+import org.smapimigrate.plan.VolumeKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,14 +120,14 @@ class MigrateCommandTest {
         String sr = plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()));
         Map<String, Volume> byVdi = new LinkedHashMap<>();
         for (Volume v : plugin.srLs(sr)) {
-            byVdi.put(v.keys().get("smapi-migrate-source-vdi"), v);
+            byVdi.put(VolumeKeys.ours(v.keys()).get("smapi-migrate-source-vdi"), v);
         }
         assertEquals(expected.keySet(), byVdi.keySet());
         for (var e : expected.entrySet()) {
             Volume v = byVdi.get(e.getKey());
             assertEquals(e.getKey(), v.name(), "a file SR VDI has no name: the volume takes its uuid");
-            assertEquals(SR_UUID, v.keys().get("smapi-migrate-source-sr"));
-            assertEquals("complete", v.keys().get("smapi-migrate-state"));
+            assertEquals(SR_UUID, VolumeKeys.ours(v.keys()).get("smapi-migrate-source-sr"));
+            assertEquals("complete", VolumeKeys.stateOf(v.keys()));
             assertEquals(e.getValue(), sha256ThroughDatapath(root, plugin, sr, v.key()), e.getKey());
         }
         for (JsonNode m : out.get("manifests")) {
@@ -174,7 +175,7 @@ class MigrateCommandTest {
         String target = plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString()));
         Map<String, Volume> byVdi = new LinkedHashMap<>();
         for (Volume v : plugin.srLs(target)) {
-            byVdi.put(v.keys().get("smapi-migrate-source-vdi"), v);
+            byVdi.put(VolumeKeys.ours(v.keys()).get("smapi-migrate-source-vdi"), v);
         }
         assertEquals(new java.util.HashSet<>(wanted), byVdi.keySet());
         for (JsonNode v : sr.get("vdis")) {
@@ -183,7 +184,7 @@ class MigrateCommandTest {
                 continue;
             }
             assertEquals(v.get("mgt_name_label").asText(), vol.name());
-            assertEquals(sr.get("sr_uuid").asText(), vol.keys().get("smapi-migrate-source-sr"));
+            assertEquals(sr.get("sr_uuid").asText(), VolumeKeys.ours(vol.keys()).get("smapi-migrate-source-sr"));
             assertEquals(v.get("expected_sha256").asText(), sha256ThroughDatapath(root, plugin, target, vol.key()),
                     v.get("uuid").asText());
         }
@@ -266,7 +267,7 @@ class MigrateCommandTest {
         assertEquals(before, hashFiles(srDir()));
         VolumePlugin plugin = bundled().volumePlugin("org.smapimigrate.dirvol");
         for (Volume v : plugin.srLs(plugin.srAttach(Map.of("path", tmp.resolve("v3sr").toString())))) {
-            assertEquals("incomplete", v.keys().get("smapi-migrate-state"), "nothing looks complete");
+            assertEquals("incomplete", VolumeKeys.stateOf(v.keys()), "nothing looks complete");
         }
     }
 

@@ -49,7 +49,7 @@ class MigratePlanKillTest {
         kill(plan, planFile, target, dir, "created:create:" + ORIGINAL);
         List<Volume> left = PlanRuns.volumes(target);
         assertEquals(1, left.size());
-        assertNull(left.get(0).keys().get(VolumeKeys.PLAN), "killed before any Volume.set");
+        assertNull(VolumeKeys.ours(left.get(0).keys()).get(VolumeKeys.PLAN), "killed before any Volume.set");
         assertTrue(left.get(0).description().contains(plan.id()), left.get(0).description());
 
         // Mid-copy of the flattened base (the first data written), then right after Volume.clone,
@@ -123,8 +123,8 @@ class MigratePlanKillTest {
             assertNotNull(plan.step(step), step);
         }
         for (Volume v : PlanRuns.volumes(target)) {
-            if (VolumeKeys.COMPLETE.equals(v.keys().get(VolumeKeys.STATE))) {
-                String made = v.keys().get(VolumeKeys.MADE_BY_STEP);
+            if (VolumeKeys.COMPLETE.equals(VolumeKeys.stateOf(v.keys()))) {
+                String made = VolumeKeys.ours(v.keys()).get(VolumeKeys.MADE_BY_STEP);
                 boolean metaJournaled = plan.steps().stream().anyMatch(s -> s instanceof SetMetadata m
                         && m.volume().equals(made) && journaled.contains(m.id()));
                 assertTrue(metaJournaled, "volume " + v.key() + " looks complete before its metadata step is done");

@@ -156,9 +156,9 @@ final class PlanRuns {
         }
         Map<String, Volume> byStep = new HashMap<>();
         for (Volume v : volumes(dir)) {
-            String step = v.keys().get(VolumeKeys.MADE_BY_STEP);
-            assertEquals(plan.id(), v.keys().get(VolumeKeys.PLAN), v.key() + " " + v.keys());
-            assertEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE), v.key() + " " + v.keys());
+            String step = VolumeKeys.ours(v.keys()).get(VolumeKeys.MADE_BY_STEP);
+            assertEquals(plan.id(), VolumeKeys.ours(v.keys()).get(VolumeKeys.PLAN), v.key() + " " + v.keys());
+            assertEquals(VolumeKeys.COMPLETE, VolumeKeys.stateOf(v.keys()), v.key() + " " + v.keys());
             assertTrue(byStep.put(step, v) == null, "two volumes made by " + step);
         }
         assertEquals(makers, byStep.keySet(), "the volumes in the SR are the planned ones");
@@ -174,10 +174,10 @@ final class PlanRuns {
         Map<String, String> expected = expectedSha256();
         int checked = 0;
         for (Volume listed : t.plugin().srLs(t.sr())) {
-            if (!"vdi".equals(listed.keys().get(VolumeKeys.PURPOSE))) {
+            if (!"vdi".equals(VolumeKeys.ours(listed.keys()).get(VolumeKeys.PURPOSE))) {
                 continue;
             }
-            String vdi = listed.keys().get(VolumeKeys.SOURCE_VDI);
+            String vdi = VolumeKeys.ours(listed.keys()).get(VolumeKeys.SOURCE_VDI);
             Volume v = t.plugin().volumeStat(t.sr(), listed.key());
             try (VolumeAttachment a = VolumeAttachment.attach(t.root(), v, VolumeAttachment.dom0Domain("test"));
                  VirtualDisk disk = a.openReader(sizes.get(vdi))) {

@@ -1,5 +1,6 @@
 package org.smapimigrate.cli;
 
+import org.smapimigrate.plan.VolumeKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,14 +195,14 @@ class UnattendedSafetyTest {
         assertTrue(out.contains("test pause: copied:"), out);
         List<Volume> half = PlanRuns.volumes(tmp.resolve("v3"));
         assertEquals(1, half.size());
-        assertEquals("incomplete", half.get(0).keys().get("smapi-migrate-state"));
+        assertEquals("incomplete", VolumeKeys.stateOf(half.get(0).keys()));
 
         CliRun resumed = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, resumed.exitCode(), resumed.err());
         List<Volume> done = PlanRuns.volumes(tmp.resolve("v3"));
         assertEquals(1, done.size());
         assertEquals(half.get(0).key(), done.get(0).key(), "the same volume was finished");
-        assertEquals("complete", done.get(0).keys().get("smapi-migrate-state"));
+        assertEquals("complete", VolumeKeys.stateOf(done.get(0).keys()));
         assertEquals(MigrateCommandTest.hashFiles(src).get(src.resolve(BIG + ".raw")),
                 MigrateCommandTest.sha256ThroughDatapath(MigrateCommandTest.bundled(),
                         MigrateCommandTest.bundled().volumePlugin("org.smapimigrate.dirvol"),

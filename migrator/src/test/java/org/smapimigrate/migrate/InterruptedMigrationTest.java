@@ -61,11 +61,13 @@ class InterruptedMigrationTest {
         assertTrue(lines.get(0).contains("during step copy:" + RAW_VDI), out);
         assertTrue(lines.get(0).contains("To resume: smapi-migrate migrate --plan " + tmp.resolve("state")), out);
         List<String> calls = Files.readAllLines(log);
-        assertEquals(List.of("Datapath.open", "Datapath.attach", "Datapath.activate", "Datapath.deactivate",
+        // No Datapath.open for a persistent attachment; the interrupt's release also closes, for
+        // attachments older versions opened.
+        assertEquals(List.of("Datapath.attach", "Datapath.activate", "Datapath.deactivate",
                 "Datapath.detach", "Datapath.close"), calls);
         TargetSr target = TargetSr.bundled(new PluginRoot(root, Duration.ofSeconds(60)), sr);
         for (var v : target.plugin().srLs(target.sr())) {
-            assertEquals(VolumeKeys.INCOMPLETE, v.keys().get(VolumeKeys.STATE), "nothing looks complete");
+            assertEquals(VolumeKeys.INCOMPLETE, VolumeKeys.stateOf(v.keys()), "nothing looks complete");
         }
     }
 }

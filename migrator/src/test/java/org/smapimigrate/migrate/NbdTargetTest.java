@@ -86,7 +86,7 @@ class NbdTargetTest {
     /** A failed run leaves nothing that looks complete: at most the volume, marked incomplete, for a re-run. */
     private static void nothingComplete(TargetSr target) throws Exception {
         for (Volume v : target.plugin().srLs(target.sr())) {
-            assertEquals(VolumeKeys.INCOMPLETE, v.keys().get(VolumeKeys.STATE), v.keys().toString());
+            assertEquals(VolumeKeys.INCOMPLETE, VolumeKeys.stateOf(v.keys()), v.keys().toString());
         }
     }
 

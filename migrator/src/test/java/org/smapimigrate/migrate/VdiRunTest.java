@@ -55,16 +55,16 @@ class VdiRunTest {
         List<Volume> listed = target.plugin().srLs(target.sr());
         assertEquals(1, listed.size());
         Volume v = listed.get(0);
-        assertEquals(RAW_VDI, v.keys().get(VolumeKeys.SOURCE_VDI));
-        assertEquals(MigrationFixtures.CORPUS_SR, v.keys().get(VolumeKeys.SOURCE_SR));
-        assertEquals("raw", v.keys().get(VolumeKeys.SOURCE_ROLE));
-        assertEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE));
-        assertEquals(r.summary().planId(), v.keys().get(VolumeKeys.PLAN));
+        assertEquals(RAW_VDI, VolumeKeys.ours(v.keys()).get(VolumeKeys.SOURCE_VDI));
+        assertEquals(MigrationFixtures.CORPUS_SR, VolumeKeys.ours(v.keys()).get(VolumeKeys.SOURCE_SR));
+        assertEquals("raw", VolumeKeys.ours(v.keys()).get(VolumeKeys.SOURCE_ROLE));
+        assertEquals(VolumeKeys.COMPLETE, VolumeKeys.stateOf(v.keys()));
+        assertEquals(r.summary().planId(), VolumeKeys.ours(v.keys()).get(VolumeKeys.PLAN));
 
         Manifest m = r.manifest();
         assertEquals(RAW_VDI, m.source().vdiUuid());
         assertEquals(r.volumeKey(), m.target().volumeKey());
-        assertEquals(m.digest().whole(), v.keys().get(VolumeKeys.DIGEST));
+        assertEquals(m.digest().whole(), VolumeKeys.ours(v.keys()).get(VolumeKeys.DIGEST));
         assertEquals(8388608L, m.digest().size());
         assertTrue(m.verification().matches());
         assertTrue(Path.of(r.summary().manifests().get(0)).startsWith(tmp.resolve("state")),
@@ -110,7 +110,7 @@ class VdiRunTest {
         Volume v = target.plugin().volumeStat(target.sr(), r.volumeKey());
         assertTrue(v.physicalUtilisation() <= 16L << 20,
                 "a 256 MiB disk with two small writes must stay sparse: " + v.physicalUtilisation());
-        assertEquals(srcDir.toString(), v.keys().get(VolumeKeys.SOURCE_SR), "no SR uuid: the path identifies it");
+        assertEquals(srcDir.toString(), VolumeKeys.ours(v.keys()).get(VolumeKeys.SOURCE_SR), "no SR uuid: the path identifies it");
     }
 
     @Test

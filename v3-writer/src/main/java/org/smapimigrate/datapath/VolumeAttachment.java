@@ -23,12 +23,13 @@ import org.smapimigrate.plugin.Volume;
 /**
  * A volume made reachable in dom0 through its datapath plugin, the way XAPI does it
  * (interface doc sections 2 and 5): the datapath is the first volume URI whose scheme has a
- * {@code datapath/<scheme>} directory, then {@code open}, {@code attach} (which returns the
- * implementations) and {@code activate}. {@link #close()} always runs {@code deactivate},
- * {@code detach} and {@code close}, each even when an earlier one failed, because activation is
- * exclusive and a leaked one blocks the volume. {@code open} and {@code close} are skipped for
- * a datapath without those executables: xapi-storage-script itself calls them only for datapaths
- * that advertise NONPERSISTENT, so plugins written against it may lack them.
+ * {@code datapath/<scheme>} directory, then {@code attach} (which returns the
+ * implementations) and {@code activate}. {@link #close()} always runs {@code deactivate}
+ * and {@code detach}, the second even when the first failed, because activation is
+ * exclusive and a leaked one blocks the volume. Every attachment here is of a persistent disk,
+ * and xapi-storage-script calls {@code Datapath.open}/{@code close} only for non-persistent ones
+ * on datapaths that advertise NONPERSISTENT ({@code vdi_epoch_begin}/{@code vdi_epoch_end},
+ * main.ml; issue 10), so neither is called: two plugin processes fewer per attachment.
  */
 public final class VolumeAttachment implements Closeable {
     private final DatapathPlugin datapath;
@@ -36,13 +37,10 @@ public final class VolumeAttachment implements Closeable {
     private final String domain;
     private final Backend backend;
     private final long volumeSize;
-    private final boolean opened;
     private boolean closed;
 
-    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize,
-                             boolean opened) {
+    private VolumeAttachment(DatapathPlugin datapath, String uri, String domain, Backend backend, long volumeSize) {
         this.datapath = datapath;
-        this.opened = opened;
         this.uri = uri;
         this.domain = domain;
         this.backend = backend;
@@ -75,20 +73,16 @@ public final class VolumeAttachment implements Closeable {
     public static VolumeAttachment attach(PluginRoot root, Volume volume, String domain) throws IOException {
         String uri = chooseUri(root, volume);
         DatapathPlugin dp = root.datapathPlugin(Volume.schemeOf(uri));
-        boolean opened = dp.has("Datapath.open");
-        if (opened) {
-            dp.open(uri, true);
-        }
         Backend backend = null;
         boolean activated = false;
         try {
             backend = dp.attach(uri, domain);
             dp.activate(uri, domain);
             activated = true;
-            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize(), opened);
+            return new VolumeAttachment(dp, uri, domain, backend, volume.virtualSize());
         } catch (IOException | RuntimeException e) {
             if (!activated) {
-                release(dp, uri, domain, backend != null, opened, e);
+                release(dp, uri, domain, backend != null, e);
             }
             throw e;
         }
@@ -186,7 +180,7 @@ public final class VolumeAttachment implements Closeable {
         return Path.of(impl instanceof Implementation.File f ? f.path() : ((Implementation.BlockDevice) impl).path());
     }
 
-    /** Deactivates, detaches and closes, attempting every step; the first failure is thrown. */
+    /** Deactivates and detaches, attempting both; the first failure is thrown. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -199,27 +193,20 @@ public final class VolumeAttachment implements Closeable {
         } catch (IOException e) {
             first = e;
         }
-        first = release(datapath, uri, domain, true, opened, first);
+        first = release(datapath, uri, domain, true, first);
         if (first != null) {
             throw first;
         }
     }
 
-    /** detach (when attached) then close (when opened); failures are added to {@code pending} or returned. */
+    /** detach (when attached); a failure is added to {@code pending} or returned. */
     private static IOException release(DatapathPlugin dp, String uri, String domain, boolean attached,
-                                       boolean opened, Exception pending) {
+                                       Exception pending) {
         IOException first = pending instanceof IOException io ? io : null;
         List<IOException> failures = new ArrayList<>();
         if (attached) {
             try {
                 dp.detach(uri, domain);
-            } catch (IOException e) {
-                failures.add(e);
-            }
-        }
-        if (opened) {
-            try {
-                dp.close(uri);
             } catch (IOException e) {
                 failures.add(e);
             }

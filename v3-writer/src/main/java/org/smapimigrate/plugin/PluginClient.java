@@ -93,8 +93,23 @@ public final class PluginClient {
         return decode(method, call(method, params), type, null);
     }
 
-    /** Calls {@code method} and returns its result as a JSON tree ({@code null} becomes a NullNode). */
+    /**
+     * Calls {@code method} and returns its result as a JSON tree ({@code null} becomes a NullNode).
+     * Every call, answered or not, goes into the process's {@link CallLog}.
+     */
     public JsonNode call(String method, Map<String, ?> params) throws IOException {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            JsonNode result = run(method, params);
+            ok = true;
+            return result;
+        } finally {
+            CallLog.process().record(new CallLog.Call(name(), method, (System.nanoTime() - t0) / 1e9, ok));
+        }
+    }
+
+    private JsonNode run(String method, Map<String, ?> params) throws IOException {
         Path exe = executable(method).orElseThrow(() -> new PluginCallException(PluginFailure.MISSING_METHOD,
                 name(), method, null, null, "the plugin has no '" + method + "' executable in " + dir, null));
         byte[] input = (json.writeValueAsString(params) + "\n").getBytes(StandardCharsets.UTF_8);

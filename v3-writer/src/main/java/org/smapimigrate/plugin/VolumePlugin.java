@@ -41,8 +41,12 @@ public final class VolumePlugin {
         return client.has(method);
     }
 
+    /**
+     * {@code Plugin.Query}, asked once per process and plugin executable: xapi-storage-script too
+     * queries a plugin when it registers it, not before every call (main.ml, {@code QueryImpl}).
+     */
     public QueryResult query() throws IOException {
-        return client.call("Plugin.Query", params(), QueryResult.class);
+        return QueryCache.get(client, () -> client.call("Plugin.Query", params(), QueryResult.class));
     }
 
     /** {@code SR.create}: returns the configuration to keep and pass to {@link #srAttach}. */
