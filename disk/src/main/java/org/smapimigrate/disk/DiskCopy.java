@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies a {@link VirtualDisk} into a {@link DiskSink}, reading only allocated extents, keeping
- * holes as holes, and overlapping the stages: a reader thread, an observer (hashing) thread and
- * the writing (calling) thread pass a small fixed pool of direct buffers through bounded queues,
- * so memory stays constant whatever the disk size (qemu's convert and mirror jobs work the same
- * way, against block status rather than format internals).
+ * holes as holes, and overlapping the stages: a reader thread reads each allocated run once into
+ * a pooled direct buffer, cuts out all-zero granules and shows every piece to the observer (which
+ * hashes on threads of its own, see {@code BlockDigester}), while the calling thread writes the
+ * same buffers. A buffer goes back to the pool when both are done with it, so memory stays
+ * {@code buffers x chunkSize} whatever the disk size (qemu's convert and mirror jobs work the
+ * same way, against block status rather than format internals).
  */
 public final class DiskCopy {
     /** Bytes of extents asked for at once: bounds the extent list, not the copy. */
@@ -44,7 +46,7 @@ public final class DiskCopy {
     private final AtomicLong done = new AtomicLong();
 
     /**
-     * @param chunkSize    largest read/write in bytes (a multiple of 512; 4 MiB is a good default)
+     * @param chunkSize    largest read/write in bytes (a multiple of 512)
      * @param buffers      buffers in flight across the stages (at least 3)
      * @param detectZeroes treat all-zero runs of data (64 KiB granules) as zero runs on the target
      */
@@ -62,9 +64,17 @@ public final class DiskCopy {
         this.mode = mode;
     }
 
-    /** 4 MiB chunks, 8 buffers, zero detection on, full copy. */
+    /** Bytes of one pooled buffer in {@link #standard()}. */
+    public static final int STANDARD_CHUNK = 1 << 20;
+    /** Buffers of one {@link #standard()} copy: with its chunk, 8 MiB of direct memory per copy. */
+    public static final int STANDARD_BUFFERS = 8;
+
+    /**
+     * {@value #STANDARD_BUFFERS} buffers of {@value #STANDARD_CHUNK} bytes (8 MiB of direct memory
+     * a copy, so eight copies at once fit the launcher's 96 MiB), zero detection on, full copy.
+     */
     public static DiskCopy standard() {
-        return new DiskCopy(4 << 20, 8, true);
+        return new DiskCopy(STANDARD_CHUNK, STANDARD_BUFFERS, true);
     }
 
     /** The same copy in {@link Mode#OVERLAY}: writes only what the source holds. */
@@ -91,41 +101,28 @@ public final class DiskCopy {
         done.set(0);
         BlockingQueue<Pooled> free = new ArrayBlockingQueue<>(buffers);
         for (int i = 0; i < buffers; i++) {
-            free.add(new Pooled(ByteBuffer.allocateDirect(chunkSize)));
+            free.add(new Pooled(ByteBuffer.allocateDirect(chunkSize), free));
         }
         // A chunk cuts into at most one piece per granule, plus the END marker.
         int queueSize = buffers * (chunkSize / ZERO_GRANULE + 2);
-        BlockingQueue<Piece> readQueue = new ArrayBlockingQueue<>(queueSize);
-        BlockingQueue<Piece> writeQueue = observer == null ? readQueue : new ArrayBlockingQueue<>(queueSize);
+        BlockingQueue<Piece> writeQueue = new ArrayBlockingQueue<>(queueSize);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] counts = new long[2]; // read bytes, zero bytes (written only by the reader thread)
 
-        Thread reader = new Thread(() -> runStage(failure, readQueue, () -> readAll(src, free, readQueue, counts)),
-                "copy-read");
-        Thread hasher = observer == null ? null : new Thread(
-                () -> runStage(failure, writeQueue, () -> observeAll(readQueue, writeQueue, observer)), "copy-observe");
+        Thread reader = new Thread(() -> runStage(failure, writeQueue,
+                () -> readAll(src, free, writeQueue, observer, counts)), "copy-read");
         reader.setDaemon(true);
         reader.start();
-        if (hasher != null) {
-            hasher.setDaemon(true);
-            hasher.start();
-        }
         long written = 0;
         try {
-            written = writeAll(writeQueue, free, dst);
+            written = writeAll(writeQueue, dst);
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
         } finally {
             if (failure.get() != null) {
                 reader.interrupt();
-                if (hasher != null) {
-                    hasher.interrupt();
-                }
             }
             join(reader);
-            if (hasher != null) {
-                join(hasher);
-            }
         }
         Throwable t = failure.get();
         if (t != null) {
@@ -134,13 +131,25 @@ public final class DiskCopy {
         return new CopyStats(src.size(), counts[0], written, counts[1], System.nanoTime() - start);
     }
 
-    /** A pooled buffer shared by the data pieces cut from it; back in the pool once all are written. */
+    /**
+     * A pooled buffer shared by the data pieces cut from it; back in the pool once every piece is
+     * written and, with an observer, released by it too (it may hash on threads of its own).
+     */
     private static final class Pooled {
         final ByteBuffer buffer;
-        final AtomicInteger pieces = new AtomicInteger();
+        final AtomicInteger users = new AtomicInteger();
+        private final BlockingQueue<Pooled> pool;
 
-        Pooled(ByteBuffer buffer) {
+        Pooled(ByteBuffer buffer, BlockingQueue<Pooled> pool) {
             this.buffer = buffer;
+            this.pool = pool;
+        }
+
+        /** One user is done; the last one puts the buffer back (never blocks: the pool has room for all). */
+        void release() {
+            if (users.decrementAndGet() == 0) {
+                pool.offer(this);
+            }
         }
     }
 
@@ -167,18 +176,23 @@ public final class DiskCopy {
         }
     }
 
-    /** Merges adjacent zero (or skip) runs before they are queued; data pieces pass straight through. */
+    /**
+     * Merges adjacent zero (or skip) runs before they are queued; data pieces pass straight
+     * through. Everything queued is shown to the observer first, in offset order.
+     */
     private static final class RunMerger {
         private final BlockingQueue<Piece> out;
+        private final CopyObserver observer;
         private Kind kind;
         private long start;
         private long length;
 
-        RunMerger(BlockingQueue<Piece> out) {
+        RunMerger(BlockingQueue<Piece> out, CopyObserver observer) {
             this.out = out;
+            this.observer = observer;
         }
 
-        void run(Kind k, long offset, long len) throws InterruptedException {
+        void run(Kind k, long offset, long len) throws InterruptedException, IOException {
             if (length > 0 && kind == k && start + length == offset) {
                 length += len;
                 return;
@@ -189,13 +203,19 @@ public final class DiskCopy {
             length = len;
         }
 
-        void data(Piece p) throws InterruptedException {
+        void data(Piece p) throws InterruptedException, IOException {
             flush();
+            if (observer != null) {
+                observer.data(p.offset(), p.data().duplicate(), p.owner()::release);
+            }
             out.put(p);
         }
 
-        void flush() throws InterruptedException {
+        void flush() throws InterruptedException, IOException {
             if (length > 0) {
+                if (observer != null && kind == Kind.ZERO) {
+                    observer.zeros(start, length);
+                }
                 out.put(new Piece(kind, start, length, null, null));
                 length = 0;
             }
@@ -203,9 +223,10 @@ public final class DiskCopy {
     }
 
     private void readAll(VirtualDisk src, BlockingQueue<Pooled> free, BlockingQueue<Piece> out,
-                         long[] counts) throws IOException, InterruptedException {
+                         CopyObserver observer, long[] counts) throws IOException, InterruptedException {
         long size = src.size();
-        RunMerger runs = new RunMerger(out);
+        RunMerger runs = new RunMerger(out, observer);
+        int usersPerPiece = observer == null ? 1 : 2;
         List<Piece> cut = new ArrayList<>();
         for (long window = 0; window < size; window += EXTENT_WINDOW) {
             long windowLen = Math.min(EXTENT_WINDOW, size - window);
@@ -236,8 +257,9 @@ public final class DiskCopy {
                             counts[1] += p.length();
                         }
                     }
-                    // Set before any piece is queued: the writer returns the buffer when it reaches zero.
-                    pooled.pieces.set(dataPieces);
+                    // Set before any piece is queued: the writer (and the observer) count it down,
+                    // and the last one returns the buffer to the pool.
+                    pooled.users.set(dataPieces * usersPerPiece);
                     if (dataPieces == 0) {
                         free.put(pooled);
                     }
@@ -287,24 +309,7 @@ public final class DiskCopy {
                 : new Piece(Kind.DATA, pos + from, to - from, pooled.buffer.slice(from, to - from), pooled);
     }
 
-    private static void observeAll(BlockingQueue<Piece> in, BlockingQueue<Piece> out, CopyObserver observer)
-            throws IOException, InterruptedException {
-        while (true) {
-            Piece p = in.take();
-            if (p.kind() == Kind.END) {
-                out.put(p);
-                return;
-            }
-            if (p.kind() == Kind.ZERO) {
-                observer.zeros(p.offset(), p.length());
-            } else if (p.kind() == Kind.DATA) {
-                observer.data(p.offset(), p.data().duplicate());
-            }
-            out.put(p);
-        }
-    }
-
-    private long writeAll(BlockingQueue<Piece> in, BlockingQueue<Pooled> free, DiskSink dst)
+    private long writeAll(BlockingQueue<Piece> in, DiskSink dst)
             throws IOException, InterruptedException {
         long written = 0;
         boolean skipZeros = dst.unwrittenReadsAsZero();
@@ -322,9 +327,7 @@ public final class DiskCopy {
                 case DATA -> {
                     dst.write(p.data().duplicate(), p.offset());
                     written += p.length();
-                    if (p.owner().pieces.decrementAndGet() == 0) {
-                        free.put(p.owner());
-                    }
+                    p.owner().release();
                 }
                 case SKIP -> {
                     // OVERLAY: the target keeps what it holds here.

@@ -31,6 +31,7 @@ import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
+import org.smapimigrate.verify.BlockDigester;
 import org.smapimigrate.verify.DigestComparison;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.DiskHasher;
@@ -254,16 +255,23 @@ final class StepWork {
                 && c.after().equals(List.of(c.volume()));
         DiskCopy copy = flattened ? budget.copy() : budget.copy().overlay();
         CopyStats stats;
+        // A flattened copy sees every byte of the disk: it hashes what it writes, from the same
+        // buffers, so that the verify step need not read the source again (CopiedDigest).
+        CopiedDigest.forget(manifestDir, c);
         try (VirtualDisk disk = flattened ? source.openVdi(c.source()) : source.openOwnSectors(c.source())) {
             if (disk.size() != c.sourceSize()) {
                 throw new MigrationException("source image " + c.source() + " has " + disk.size()
                         + " bytes, the plan says " + c.sourceSize() + "; make a new plan");
             }
+            BlockDigester digester = flattened ? new BlockDigester(disk.size()) : null;
             progress.start(c.id(), c.bytes(), disk.size(), copy::bytesDone);
             VolumeAttachment a = volumes.attachment(key);
             try (DiskSink sink = PausePoint.watch(pause, c.id(), a.openSink(disk.size(), fresh))) {
-                stats = copy.copy(disk, sink, null);
-                sink.flush();
+                stats = copy.copy(disk, sink, digester);
+                sink.flush(); // once per volume: the only fsync of the copy
+            }
+            if (digester != null) {
+                CopiedDigest.write(manifestDir, plan, c, digester.finish());
             }
         }
         return StepOutcome.copied(key, stats.readBytes(), stats.writtenBytes(), stats.zeroBytes());
@@ -280,14 +288,19 @@ final class StepWork {
         String started = Instant.now().toString();
         DiskCopy sourceSide = budget.copy();
         DiskCopy targetSide = budget.copy();
-        progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
-        DiskDigest expected;
-        try (VirtualDisk disk = source.openVdi(vv.source())) {
-            if (disk.size() != vv.size()) {
-                throw new MigrationException("source image " + vv.source() + " has " + disk.size()
-                        + " bytes, the plan says " + vv.size() + "; make a new plan");
+        CopyExtents copied = CopiedDigest.copyProving(plan, vv);
+        DiskDigest expected = copied == null ? null : CopiedDigest.read(manifestDir, plan, copied);
+        if (expected != null) {
+            progress.start(vv.id(), vv.bytes(), vv.size(), targetSide::bytesDone);
+        } else {
+            progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
+            try (VirtualDisk disk = source.openVdi(vv.source())) {
+                if (disk.size() != vv.size()) {
+                    throw new MigrationException("source image " + vv.source() + " has " + disk.size()
+                            + " bytes, the plan says " + vv.size() + "; make a new plan");
+                }
+                expected = new DiskHasher(sourceSide).digest(disk);
             }
-            expected = new DiskHasher(sourceSide).digest(disk);
         }
         DiskDigest actual;
         String uri;
@@ -306,6 +319,9 @@ final class StepWork {
         String manifest = null;
         if (purposeOf(vv.volume()) == VolumePurpose.VDI) {
             manifest = writeManifest(vv, v, expected, actual, comparison, uri, implementation, started).toString();
+        }
+        if (copied != null) {
+            CopiedDigest.forget(manifestDir, copied); // the manifest and the volume's key hold it now
         }
         return StepOutcome.verified(key, expected.whole(), manifest);
     }
