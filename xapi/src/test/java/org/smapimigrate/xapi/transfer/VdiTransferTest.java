@@ -129,7 +129,8 @@ class VdiTransferTest {
         XapiException e = assertThrows(XapiException.class, () -> transfer.importRaw(small, file(big),
                 TransferProgress.NONE));
         assertEquals("VDI_IO_ERROR", e.code());
-        assertTrue(e.getMessage().startsWith("import_raw_vdi: XAPI error VDI_IO_ERROR"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("import_raw_vdi of VDI " + small + ": XAPI error VDI_IO_ERROR"),
+                e.getMessage());
         assertTrue(!e.getMessage().contains(session.sessionRef()), "the session ref is a secret");
     }
 
