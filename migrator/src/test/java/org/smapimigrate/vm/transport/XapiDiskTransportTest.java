@@ -118,6 +118,7 @@ class XapiDiskTransportTest {
         Map<String, String> map = transport().move(disks, dir.resolve("state"), events);
         checkFinalState(map);
         assertEquals(sourcesBefore, sourceRows(), "source VDIs unchanged");
+        checkNoSecretsUnder(dir.resolve("state"));
         assertTrue(events.bytes > 0, "progress reported bytes");
         assertTrue(events.notes.stream().anyMatch(n -> n.contains("blocks of 2 MiB differ")), events.notes.toString());
 
@@ -141,8 +142,12 @@ class XapiDiskTransportTest {
             boolean finished = uuid.equals(snapshotCopyOf(snap1));
             assertEquals(!finished, oc.has(XapiDiskTransport.INCOMPLETE_KEY), uuid + " " + oc);
         }
+        // The re-run also goes through a 302 to a pool member (the PUT body is sent again there).
+        xapi.redirectTransfersToMember(0);
         Map<String, String> map = transport().move(disks, dir.resolve("state"), new Events());
+        xapi.redirectTransfersToMember(-1);
         checkFinalState(map);
+        checkNoSecretsUnder(dir.resolve("state"));
     }
 
     @Test
@@ -222,6 +227,19 @@ class XapiDiskTransportTest {
         assertEquals("system", o.path("type").asText());
         assertEquals("scratch", o.path("name_label").asText());
         assertFalse(o.path("is_a_snapshot").asBoolean());
+    }
+
+    void checkNoSecretsUnder(Path state) throws IOException {
+        try (var files = Files.walk(state)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(session.sessionRef()) || text.contains("OpaqueRef:"), "a ref in " + f);
+                assertFalse(text.contains(StandIns.PASSWORD), "the password in " + f);
+            }
+        }
+        try (var files = Files.list(state.resolve("xapi-transport"))) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".vhd")), "spool files removed");
+        }
     }
 
     void checkOneLineWithoutSecrets(String message) {
