@@ -70,7 +70,7 @@ final class TransportJournal {
 
     /** A spool file for {@code purpose} ("source", "delta", "verify") of a VDI; removed when done. */
     Path spool(String purpose, String uuid) throws IOException {
-        return dir.resolve(purpose + "-" + checkedUuid(uuid) + ".vhd");
+        return dir.resolve(purpose + "-" + checkedUuid(uuid) + ".spool");
     }
 
     private void write(Path target, byte[] bytes) throws IOException {

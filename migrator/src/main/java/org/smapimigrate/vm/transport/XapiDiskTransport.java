@@ -58,6 +58,10 @@ import org.smapimigrate.xapi.transport.BodySource;
  * Snapshots whose disk is not moved, whose size or type differs from the disk's, or whose target
  * SR lacks VDI_SNAPSHOT are copied as plain VDIs (said through {@link TransportEvents#note}).
  *
+ * <p>Disks above 2040 GiB, where XAPI refuses format=vhd, go as raw instead: every byte of the
+ * virtual size is sent (holes become holes again in the local spool, {@link SparseFileOutput}),
+ * and each layer is imported whole.
+ *
  * <p>Restarts: neither handler can resume a transfer part way (an import is one PUT with one
  * Content-Length, an export a stream from the start), so the unit of restart is one layer of one
  * VDI. Every step is journalled first in the state directory ({@link TransportJournal}); each
@@ -76,6 +80,8 @@ public final class XapiDiskTransport implements DiskTransport {
 
     private final XapiSession session;
     private final String targetSrUuid;
+    /** Above this virtual size XAPI refuses format=vhd (VDI_TOO_LARGE); a parameter for tests only. */
+    private final long vhdLimit;
     private final XapiTasks tasks;
     private final XapiRecords records;
     private final XapiOperations operations;
@@ -86,8 +92,13 @@ public final class XapiDiskTransport implements DiskTransport {
      * @param targetSrUuid the uuid of the SMAPIv3 SR the copies are made on
      */
     public XapiDiskTransport(XapiSession session, String targetSrUuid) {
+        this(session, targetSrUuid, DiskFormat.MAX_VHD_SIZE);
+    }
+
+    XapiDiskTransport(XapiSession session, String targetSrUuid, long vhdLimit) {
         this.session = session;
         this.targetSrUuid = targetSrUuid;
+        this.vhdLimit = vhdLimit;
         this.tasks = new XapiTasks(session);
         this.records = new XapiRecords(session);
         this.operations = new XapiOperations(session, tasks);
@@ -137,6 +148,12 @@ public final class XapiDiskTransport implements DiskTransport {
         private final TransportEvents events;
         private final String head;
         private final ChainState state;
+        /**
+         * VHD (holes not sent) unless the disk is above XAPI's 2040 GiB VHD limit; then raw, where
+         * every byte of the virtual size crosses the network (cost grows with the virtual size)
+         * and each layer is imported whole, since a raw import overwrites every byte.
+         */
+        private final DiskFormat format;
 
         ChainRun(DiskChain chain, String sr, TransportJournal journal, TransportEvents events) throws IOException {
             this.chain = chain;
@@ -145,6 +162,7 @@ public final class XapiDiskTransport implements DiskTransport {
             this.events = events;
             this.head = chain.head().sourceVdiUuid();
             this.state = journal.load(head);
+            this.format = chain.head().virtualSize() > vhdLimit ? DiskFormat.RAW : DiskFormat.VHD;
         }
 
         void run(Map<String, String> copies) throws IOException {
@@ -255,10 +273,10 @@ public final class XapiDiskTransport implements DiskTransport {
             Path delta = journal.spool("delta", src);
             try {
                 long sent = exportTo(src, spool, src);
-                DiskDigest digest = SpooledVhd.digest(spool, "export of VDI " + src, layer.virtualSize());
+                DiskDigest digest = digestOf(spool, "export of VDI " + src, layer.virtualSize());
                 journal.saveDigest(src, digest);
                 Path body = spool;
-                if (previous != null) {
+                if (previous != null && format == DiskFormat.VHD) {
                     try (VirtualDisk disk = SpooledVhd.open(spool, "export of VDI " + src, layer.virtualSize())) {
                         long blocks = DeltaVhd.write(disk, previous, digest, delta);
                         events.note("VDI " + src + ": " + blocks + " blocks of 2 MiB differ from the previous snapshot");
@@ -266,10 +284,10 @@ public final class XapiDiskTransport implements DiskTransport {
                     body = delta;
                 }
                 long length = Files.size(body);
-                events.note("VDI " + src + ": exported " + sent + " bytes as VHD; importing " + length
-                        + " bytes into VDI " + working);
+                events.note("VDI " + src + ": exported " + sent + " bytes as " + format.wireName() + "; importing "
+                        + length + " bytes into VDI " + working);
                 Path upload = body;
-                transfer.importInto(working, DiskFormat.VHD, new BodySource() {
+                transfer.importInto(working, format, new BodySource() {
                     @Override
                     public long length() {
                         return length;
@@ -336,7 +354,7 @@ public final class XapiDiskTransport implements DiskTransport {
             DiskDigest actual;
             try {
                 exportTo(copy, back, src);
-                actual = SpooledVhd.digest(back, "export of VDI " + copy, layer.virtualSize());
+                actual = digestOf(back, "export of VDI " + copy, layer.virtualSize());
             } finally {
                 Files.deleteIfExists(back);
             }
@@ -367,11 +385,27 @@ public final class XapiDiskTransport implements DiskTransport {
             events.note("VDI " + src + ": copy " + copy + " verified (" + actual + ")");
         }
 
-        /** Exports {@code vdi} as VHD into {@code file}; progress is reported for the source VDI {@code src}. */
+        /** Exports {@code vdi} in the chain's format into {@code file}; progress is reported for the source VDI {@code src}. */
         private long exportTo(String vdi, Path file, String src) throws IOException {
+            if (format == DiskFormat.RAW) {
+                long size = chain.head().virtualSize();
+                try (OutputStream out = new SparseFileOutput(file)) {
+                    return transfer.export(vdi, DiskFormat.RAW, null, out, size,
+                            (done, total) -> events.progress(src, done, total));
+                }
+            }
             try (OutputStream out = Files.newOutputStream(file)) {
                 return transfer.export(vdi, DiskFormat.VHD, null, out, -1,
                         (done, total) -> events.progress(src, done, total));
+            }
+        }
+
+        private DiskDigest digestOf(Path spool, String what, long virtualSize) throws IOException {
+            if (format == DiskFormat.VHD) {
+                return SpooledVhd.digest(spool, what, virtualSize);
+            }
+            try (VirtualDisk disk = org.smapimigrate.disk.RawFileDisk.open(spool, virtualSize)) {
+                return new org.smapimigrate.verify.DiskHasher().digest(disk);
             }
         }
     }

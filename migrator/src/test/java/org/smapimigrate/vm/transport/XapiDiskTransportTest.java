@@ -129,6 +129,18 @@ class XapiDiskTransportTest {
     }
 
     @Test
+    void aboveTheVhdLimitTheDataGoesRawAndArrivesTheSame() throws IOException {
+        // XAPI refuses format=vhd above 2040 GiB; a limit of 1 MiB sends these 24 MiB disks raw.
+        Events events = new Events();
+        Map<String, String> map = new XapiDiskTransport(session, v3SrUuid, 1 << 20).move(disks, dir.resolve("state"),
+                events);
+        checkFinalState(map);
+        assertTrue(events.notes.stream().anyMatch(n -> n.contains("exported " + SIZE + " bytes as raw")),
+                events.notes.toString());
+        checkNoSecretsUnder(dir.resolve("state"));
+    }
+
+    @Test
     void aConnectionDroppedMidImportThenARerunGivesTheSameResult() throws IOException {
         // The 2nd import (the first snapshot's delta) loses its connection after 100 kB.
         xapi.faults().dropTransfer("import_raw_vdi", 2, 100_000);
@@ -238,7 +250,7 @@ class XapiDiskTransportTest {
             }
         }
         try (var files = Files.list(state.resolve("xapi-transport"))) {
-            assertTrue(files.noneMatch(f -> f.toString().endsWith(".vhd")), "spool files removed");
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".spool")), "spool files removed");
         }
     }
 
