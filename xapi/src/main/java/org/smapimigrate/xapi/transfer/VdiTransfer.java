@@ -24,11 +24,14 @@ import org.smapimigrate.xapi.transport.Transport;
  * Moves a VDI's bytes through XAPI's HTTP disk handlers (xapi-integration.md section 3, "Creating
  * a VDI through XAPI, and moving bytes over HTTP"; xen-api export_raw_vdi.ml, import_raw_vdi.ml):
  * <ul>
- * <li>{@code GET /export_raw_vdi?vdi=&format=raw[&base=]&session_id=&task_id=}: the reply has no
- *     Content-Length, so it is read to its end and streamed to the caller;</li>
- * <li>{@code PUT /import_raw_vdi?vdi=&format=raw&session_id=&task_id=} with a Content-Length
+ * <li>{@code GET /export_raw_vdi?vdi=&format=raw|vhd[&base=]&session_id=&task_id=}: the reply has
+ *     no Content-Length, so it is read to its end and streamed to the caller;</li>
+ * <li>{@code PUT /import_raw_vdi?vdi=&format=raw|vhd&session_id=&task_id=} with a Content-Length
  *     (XAPI refuses HTTP Transfer-Encoding).</li>
  * </ul>
+ * The format is only a name here ({@link DiskFormat}): this module never reads a VHD. Every
+ * failure is one line naming the handler and the VDI, with XAPI's code (from the task) or the
+ * HTTP status.
  * Both handlers may answer 302 to a host that sees the SR: followed, re-sending the PUT body. Each
  * transfer runs under a task made with {@code task.create}; the task's outcome, not the end of
  * the stream, says whether it worked. The session ref in the URL is a secret: it never appears in
