@@ -86,6 +86,8 @@ public final class XapiDiskTransport implements DiskTransport {
     private final XapiRecords records;
     private final XapiOperations operations;
     private final VdiTransfer transfer;
+    /** Source VDI uuid to the whole-disk digest (verify's, hex) its verified copy holds, from the last move. */
+    private final Map<String, String> digests = new LinkedHashMap<>();
 
     /**
      * @param session      a logged-in session on the pool master (its transport reaches the HTTP handlers)
@@ -103,6 +105,12 @@ public final class XapiDiskTransport implements DiskTransport {
         this.records = new XapiRecords(session);
         this.operations = new XapiOperations(session, tasks);
         this.transfer = new VdiTransfer(session, tasks);
+    }
+
+    /** The whole-disk digest (hex, verify's sha256-of-2MiB-block-sha256s) of each verified copy by source VDI uuid, once {@link #move} ran. */
+    @Override
+    public Map<String, String> digests() {
+        return Map.copyOf(digests);
     }
 
     @Override
@@ -175,6 +183,10 @@ public final class XapiDiskTransport implements DiskTransport {
                 try {
                     if (ls.phase == ChainState.Phase.DONE && exists(ls.copy)) {
                         copies.put(src, ls.copy);
+                        DiskDigest done = journal.loadDigest(src);
+                        if (done != null) {
+                            digests.put(src, done.whole());
+                        }
                         previous = null; // loaded lazily below when the next layer needs it
                         continue;
                     }
@@ -202,6 +214,7 @@ public final class XapiDiskTransport implements DiskTransport {
                     ls.copy = copy;
                     journal.save(head, state);
                     copies.put(src, copy);
+                    digests.put(src, digest.whole());
                     previous = digest;
                 } catch (IOException e) {
                     throw failure("VDI " + src + " (" + OneLine.quoted(layer.nameLabel(), 60) + ")", e);

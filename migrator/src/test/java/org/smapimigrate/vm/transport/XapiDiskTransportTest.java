@@ -115,17 +115,25 @@ class XapiDiskTransportTest {
     void aDiskWithTwoSnapshotsArrivesAsTheSameTreeWithTheSameBytes() throws IOException {
         JsonNode sourcesBefore = sourceRows();
         Events events = new Events();
-        Map<String, String> map = transport().move(disks, dir.resolve("state"), events);
+        XapiDiskTransport transport = transport();
+        Map<String, String> map = transport.move(disks, dir.resolve("state"), events);
         checkFinalState(map);
         assertEquals(sourcesBefore, sourceRows(), "source VDIs unchanged");
+        assertEquals(map.keySet(), transport.digests().keySet());
+        // The digest of a copy is that of the source's bytes, computed here by verify's own hasher on the file.
+        try (var raw = org.smapimigrate.disk.RawFileDisk.open(sourceFiles.get(snap1))) {
+            assertEquals(new org.smapimigrate.verify.DiskHasher().digest(raw).whole(), transport.digests().get(snap1));
+        }
         checkNoSecretsUnder(dir.resolve("state"));
         assertTrue(events.bytes > 0, "progress reported bytes");
         assertTrue(events.notes.stream().anyMatch(n -> n.contains("blocks of 2 MiB differ")), events.notes.toString());
 
         // Run again with the same state: the same map, nothing new made.
         Set<String> before = targetVdis();
-        assertEquals(map, transport().move(disks, dir.resolve("state"), new Events()));
+        XapiDiskTransport again = transport();
+        assertEquals(map, again.move(disks, dir.resolve("state"), new Events()));
         assertEquals(before, targetVdis());
+        assertEquals(transport.digests(), again.digests());
     }
 
     @Test
