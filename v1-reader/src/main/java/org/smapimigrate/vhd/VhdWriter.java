@@ -251,11 +251,17 @@ public final class VhdWriter implements Closeable {
             writeFully(buf.slice(), at);
             buf.position(buf.limit());
             byte[] bm = bitmaps.get(block);
-            for (int i = sec; i < sec + cnt; i++) {
-                bm[i >>> 3] |= (byte) (0x80 >>> (i & 7));
-            }
-            if (new SectorBitmap(bm, spb).allSet(0, spb)) {
-                batmap[block >>> 3] |= (byte) (0x80 >>> (block & 7));
+            if (bm != null) { // null: the block is already full and its bitmap on disk
+                for (int i = sec; i < sec + cnt; i++) {
+                    bm[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+                }
+                if (new SectorBitmap(bm, spb).allSet(0, spb)) {
+                    batmap[block >>> 3] |= (byte) (0x80 >>> (block & 7));
+                    // A full block's bitmap never changes again: written now and forgotten, so memory
+                    // grows with partly written blocks only, not with the data written.
+                    writeFully(ByteBuffer.wrap(bm), Integer.toUnsignedLong(bat[block]) * VhdFormat.SECTOR_SIZE);
+                    bitmaps.remove(block);
+                }
             }
             sector += cnt;
             secs -= cnt;

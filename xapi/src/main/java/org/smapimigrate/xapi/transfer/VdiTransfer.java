@@ -24,11 +24,14 @@ import org.smapimigrate.xapi.transport.Transport;
  * Moves a VDI's bytes through XAPI's HTTP disk handlers (xapi-integration.md section 3, "Creating
  * a VDI through XAPI, and moving bytes over HTTP"; xen-api export_raw_vdi.ml, import_raw_vdi.ml):
  * <ul>
- * <li>{@code GET /export_raw_vdi?vdi=&format=raw[&base=]&session_id=&task_id=}: the reply has no
- *     Content-Length, so it is read to its end and streamed to the caller;</li>
- * <li>{@code PUT /import_raw_vdi?vdi=&format=raw&session_id=&task_id=} with a Content-Length
+ * <li>{@code GET /export_raw_vdi?vdi=&format=raw|vhd[&base=]&session_id=&task_id=}: the reply has
+ *     no Content-Length, so it is read to its end and streamed to the caller;</li>
+ * <li>{@code PUT /import_raw_vdi?vdi=&format=raw|vhd&session_id=&task_id=} with a Content-Length
  *     (XAPI refuses HTTP Transfer-Encoding).</li>
  * </ul>
+ * The format is only a name here ({@link DiskFormat}): this module never reads a VHD. Every
+ * failure is one line naming the handler and the VDI, with XAPI's code (from the task) or the
+ * HTTP status.
  * Both handlers may answer 302 to a host that sees the SR: followed, re-sending the PUT body. Each
  * transfer runs under a task made with {@code task.create}; the task's outcome, not the end of
  * the stream, says whether it worked. The session ref in the URL is a secret: it never appears in
@@ -53,40 +56,63 @@ public final class VdiTransfer {
      */
     public long exportRaw(String vdi, String base, OutputStream out, long expectedSize, TransferProgress progress)
             throws IOException {
+        return export(vdi, DiskFormat.RAW, base, out, expectedSize, progress);
+    }
+
+    /**
+     * Streams the VDI in {@code format} into {@code out} and returns the bytes written. With
+     * {@code expectedLength} not negative, another length is an error (only meaningful for raw,
+     * whose length is the virtual size; a VHD stream's length depends on what is allocated).
+     */
+    public long export(String vdi, DiskFormat format, String base, OutputStream out, long expectedLength,
+                       TransferProgress progress) throws IOException {
+        String handler = "export_raw_vdi";
+        String what = what(handler, vdi);
         String task = createTask("export", vdi);
         Map<String, String> q = new LinkedHashMap<>();
         q.put("vdi", vdi);
-        q.put("format", "raw");
+        q.put("format", format.wireName());
         if (base != null) {
             q.put("base", base);
         }
         long n;
         try {
-            HttpReply reply = follow("/export_raw_vdi", q, task, null);
+            HttpReply reply = follow(what, "/" + handler, q, task, null);
             try (reply) {
                 if (reply.status() != 200) {
-                    failed("export_raw_vdi", reply, task);
+                    failed(what, reply, task);
                 }
-                n = copy(reply.body(), out, expectedSize, progress);
+                n = copy(what, reply.body(), out, expectedLength, progress);
             }
         } catch (IOException | RuntimeException e) {
             abandon(task);
             throw e;
         }
-        tasks.await("export_raw_vdi", task, TaskProgress.NONE);
-        if (expectedSize >= 0 && n != expectedSize) {
-            throw new IOException("export_raw_vdi of " + OneLine.of(vdi, 60) + " gave " + n + " bytes, expected "
-                    + expectedSize);
+        tasks.await(what, task, TaskProgress.NONE);
+        if (expectedLength >= 0 && n != expectedLength) {
+            throw new IOException(what + " gave " + n + " bytes, expected " + expectedLength);
         }
         return n;
     }
 
     /** Writes {@code data} (raw, its full length) into the VDI {@code vdi} (ref or uuid). */
     public void importRaw(String vdi, BodySource data, TransferProgress progress) throws IOException {
+        importInto(vdi, DiskFormat.RAW, data, progress);
+    }
+
+    /**
+     * PUTs {@code data} in {@code format} into the VDI {@code vdi} (ref or uuid) with a
+     * Content-Length. With format=vhd XAPI writes the blocks the stream holds and leaves the rest
+     * of the VDI as it was (what delta imports onto a copy of their base rely on).
+     */
+    public void importInto(String vdi, DiskFormat format, BodySource data, TransferProgress progress)
+            throws IOException {
+        String handler = "import_raw_vdi";
+        String what = what(handler, vdi);
         String task = createTask("import", vdi);
         Map<String, String> q = new LinkedHashMap<>();
         q.put("vdi", vdi);
-        q.put("format", "raw");
+        q.put("format", format.wireName());
         BodySource counted = new BodySource() {
             @Override
             public long length() {
@@ -101,14 +127,15 @@ public final class VdiTransfer {
         try {
             HttpReply reply;
             try {
-                reply = follow("/import_raw_vdi", q, task, counted);
+                reply = follow(what, "/" + handler, q, task, counted);
             } catch (XapiConnectionException e) {
                 // The handler may refuse before reading the body and close: its task says why.
-                throw taskError("import_raw_vdi", task).orElse(e);
+                throw taskError(what, task).orElse(new XapiConnectionException(what + ": " + e.getMessage(),
+                        e.mayHaveHappened(), e));
             }
             try (reply) {
                 if (reply.status() != 200) {
-                    failed("import_raw_vdi", reply, task);
+                    failed(what, reply, task);
                 }
                 reply.body().transferTo(OutputStream.nullOutputStream());
             }
@@ -116,14 +143,20 @@ public final class VdiTransfer {
             abandon(task);
             throw e;
         }
-        tasks.await("import_raw_vdi", task, TaskProgress.NONE);
+        tasks.await(what, task, TaskProgress.NONE);
+    }
+
+    /** How messages name a transfer: the handler and the VDI (a uuid or ref, never the session). */
+    private static String what(String handler, String vdi) {
+        return handler + " of VDI " + OneLine.of(vdi, 60);
     }
 
     private String createTask(String what, String vdi) throws IOException {
         return session.callForString("task.create", "smapi-migrate " + what, "VDI " + vdi);
     }
 
-    private HttpReply follow(String path, Map<String, String> query, String task, BodySource body) throws IOException {
+    private HttpReply follow(String what, String path, Map<String, String> query, String task, BodySource body)
+            throws IOException {
         Map<String, String> q = new LinkedHashMap<>(query);
         q.put("session_id", session.sessionRef());
         q.put("task_id", task);
@@ -137,7 +170,7 @@ public final class VdiTransfer {
             String location = reply.header("location").orElse(null);
             reply.close();
             if (location == null || hop >= MAX_REDIRECTS) {
-                throw new XapiProtocolException(path + ": " + transport.describe() + " redirected "
+                throw new XapiProtocolException(what + ": " + transport.describe() + " redirected "
                         + (location == null ? "without a Location" : "more than " + MAX_REDIRECTS + " times"));
             }
             URI loc = URI.create(location);
@@ -149,11 +182,11 @@ public final class VdiTransfer {
     }
 
     /** The error of {@code task} if it has already failed (read once, no waiting). */
-    private java.util.Optional<IOException> taskError(String handler, String task) {
+    private java.util.Optional<IOException> taskError(String what, String task) {
         try {
             org.smapimigrate.xapi.records.Task t = tasks.read(task);
             if (!t.isPending() && !t.errorInfo().isEmpty()) {
-                return java.util.Optional.of(new XapiException(handler, t.errorInfo().get(0),
+                return java.util.Optional.of(new XapiException(what, t.errorInfo().get(0),
                         t.errorInfo().subList(1, t.errorInfo().size())));
             }
         } catch (IOException e) {
@@ -163,12 +196,12 @@ public final class VdiTransfer {
     }
 
     /** A non-200 answer: the task's error when it has one, else the HTTP status. */
-    private void failed(String handler, HttpReply reply, String task) throws IOException {
-        java.util.Optional<IOException> e = taskError(handler, task);
+    private void failed(String what, HttpReply reply, String task) throws IOException {
+        java.util.Optional<IOException> e = taskError(what, task);
         if (e.isPresent()) {
             throw e.get();
         }
-        throw new XapiProtocolException(handler + ": " + session.transport().describe() + " answered HTTP "
+        throw new XapiProtocolException(what + ": " + session.transport().describe() + " answered HTTP "
                 + reply.status());
     }
 
@@ -185,7 +218,7 @@ public final class VdiTransfer {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, long total, TransferProgress progress)
+    private static long copy(String what, InputStream in, OutputStream out, long total, TransferProgress progress)
             throws IOException {
         byte[] buf = new byte[BUFFER];
         long n = 0;
@@ -196,7 +229,7 @@ public final class VdiTransfer {
             } catch (XapiConnectionException e) {
                 throw e;
             } catch (IOException e) {
-                throw new XapiConnectionException("export_raw_vdi broke off after " + n + " bytes: " + e.getMessage(),
+                throw new XapiConnectionException(what + " broke off after " + n + " bytes: " + e.getMessage(),
                         true, e);
             }
             if (r < 0) {

@@ -13,10 +13,13 @@ import java.util.List;
  *     after it (the answer is lost but the change is made);</li>
  * <li>{@link #expireSessionOnCall}: the caller's session is destroyed just before the call, as a
  *     xapi restart or the session cap would (the call then answers SESSION_INVALID).</li>
+ * <li>{@link #dropTransfer}: the Nth request to an HTTP disk handler ({@code export_raw_vdi},
+ *     {@code import_raw_vdi}) moves {@code afterBytes} bytes and then loses its connection, as a
+ *     network failure or a killed client would; what was imported so far stays in the VDI.</li>
  * </ul>
  */
 public final class StandInFaults {
-    enum Kind { ERROR, DROP_BEFORE, DROP_AFTER, EXPIRE_SESSION }
+    enum Kind { ERROR, DROP_BEFORE, DROP_AFTER, EXPIRE_SESSION, DROP_TRANSFER }
 
     static final class Rule {
         final String method;
@@ -24,6 +27,7 @@ public final class StandInFaults {
         final Kind kind;
         final String code;
         final String[] params;
+        long afterBytes;
         int seen;
 
         Rule(String method, int nth, Kind kind, String code, String[] params) {
@@ -52,6 +56,14 @@ public final class StandInFaults {
 
     public synchronized StandInFaults expireSessionOnCall(String method, int nth) {
         rules.add(new Rule(method, nth, Kind.EXPIRE_SESSION, null, null));
+        return this;
+    }
+
+    /** The {@code nth} request to {@code handler} ("export_raw_vdi" or "import_raw_vdi") breaks off after {@code afterBytes}. */
+    public synchronized StandInFaults dropTransfer(String handler, int nth, long afterBytes) {
+        Rule r = new Rule(handler, nth, Kind.DROP_TRANSFER, null, null);
+        r.afterBytes = afterBytes;
+        rules.add(r);
         return this;
     }
 

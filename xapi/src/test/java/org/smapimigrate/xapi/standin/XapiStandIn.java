@@ -73,17 +73,20 @@ import org.smapimigrate.xapi.standin.StandInApi.Caller;
  *     unlike other_config and tags which live in the database only);
  *     SR.scan of a SMAPIv3 SR through the real plugin, see {@link StandInStorage}.</li>
  * <li>HTTP disk handlers (3): {@code GET /export_raw_vdi} and {@code PUT /import_raw_vdi} with
- *     {@code vdi} (ref or uuid), {@code format=raw}, {@code session_id}, {@code task_id}; export
+ *     {@code vdi} (ref or uuid), {@code format=raw} or {@code format=vhd} (holes not sent; an
+ *     imported VHD writes only its allocated blocks; VDI_TOO_LARGE above 2040 GiB; done by qemu-img,
+ *     see {@link VhdByQemuImg}), {@code session_id}, {@code task_id}; export
  *     answers 200 with Task-id, Content-Type and Content-Disposition and no Content-Length; import
  *     refuses Transfer-Encoding and needs a Content-Length; both can answer 302 to a member
  *     ({@link #redirectTransfersToMember}); the task records the outcome (import: the VDI ref).</li>
  * <li>Faults: {@link StandInFaults} (an error on the Nth call, a dropped connection before or
- *     after applying, a session expired before the Nth call), {@link #expireAllSessions()}.</li>
+ *     after applying, a session expired before the Nth call, a disk transfer that breaks off after
+ *     N bytes), {@link #expireAllSessions()}.</li>
  * <li>{@link #dump()}: the whole database as JSON, for before/after diffs.</li>
  * </ul>
  * Not modelled (answered NOT_IMPLEMENTED or 404): XML-RPC, event.from, checkpoints, and other
- * messages without a generic form, SMAPIv1 drivers (a v1 SR's scan changes nothing), export
- * formats other than raw and deltas ({@code base}), RBAC, the session caps.
+ * messages without a generic form, SMAPIv1 drivers (a v1 SR's scan changes nothing), the formats
+ * qcow2 and tar and deltas ({@code base}), RBAC, the session caps.
  */
 public final class XapiStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -463,8 +466,12 @@ public final class XapiStandIn implements AutoCloseable {
         return q;
     }
 
+    /** What the common start of both disk handlers found: the VDI, the task, the format, the fault to play. */
+    private record TransferStart(String vdi, String task, String format, StandInFaults.Rule fault) {
+    }
+
     /** The common start of both disk handlers: redirect, credentials, VDI, format, task. Null when answered. */
-    private String[] transferStart(StandInExchange ex, Caller caller, String verb) throws IOException {
+    private TransferStart transferStart(StandInExchange ex, Caller caller, String verb) throws IOException {
         if (!verb.equals(ex.method())) {
             html(ex, 405, "Method not allowed");
             return null;
@@ -486,7 +493,9 @@ public final class XapiStandIn implements AutoCloseable {
             if (!db.exists("VDI", vdi)) {
                 vdi = db.refOfUuid("VDI", vdi).orElse(null);
             }
-            if (vdi == null || !"raw".equals(q.getOrDefault("format", "raw")) || q.containsKey("base")) {
+            // An unknown format gives 404 (section 3); raw and vhd are modelled, qcow2, tar and base= are not.
+            String format = q.getOrDefault("format", "raw");
+            if (vdi == null || !(format.equals("raw") || format.equals("vhd")) || q.containsKey("base")) {
                 html(ex, 404, "Not found (unknown VDI, or a format or base the stand-in does not model)");
                 return null;
             }
@@ -494,17 +503,18 @@ public final class XapiStandIn implements AutoCloseable {
             if (task == null || !db.exists("task", task)) {
                 task = api.newTask(verb.equals("GET") ? "export_raw_vdi" : "import_raw_vdi", session);
             }
-            return new String[] {vdi, task};
+            StandInFaults.Rule fault = faults.onCall(verb.equals("GET") ? "export_raw_vdi" : "import_raw_vdi");
+            return new TransferStart(vdi, task, format, fault);
         }
     }
 
     private void export(StandInExchange ex, Caller caller) throws IOException {
-        String[] st = transferStart(ex, caller, "GET");
+        TransferStart st = transferStart(ex, caller, "GET");
         if (st == null) {
             return;
         }
-        String vdi = st[0];
-        String task = st[1];
+        String vdi = st.vdi();
+        String task = st.task();
         Path file;
         long size;
         String uuid;
@@ -513,15 +523,31 @@ public final class XapiStandIn implements AutoCloseable {
             size = db.row("VDI", vdi).path("virtual_size").asLong();
             uuid = db.row("VDI", vdi).path("uuid").asText();
         }
+        Path vhd = null;
+        if (st.format().equals("vhd")) {
+            // vhd is refused above 2040 GiB (section 3: VDI_TOO_LARGE, constants.ml max_vhd_size).
+            if (size > (2040L << 30)) {
+                fail(task, "VDI_TOO_LARGE", vdi, String.valueOf(2040L << 30));
+                html(ex, 500, "Internal error: VDI_TOO_LARGE");
+                return;
+            }
+            vhd = Files.createTempFile(dataDir, "export-", ".vhd");
+            VhdByQemuImg.export(file, size, vhd);
+            file = vhd;
+            size = Files.size(vhd);
+        }
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Task-id", task);
         h.put("Content-Type", "application/octet-stream");
-        h.put("Content-Disposition", "attachment; filename=\"" + uuid + ".raw\"");
-        try (OutputStream out = ex.respond(200, h, -1); FileChannel ch = FileChannel.open(file)) {
+        h.put("Content-Disposition", "attachment; filename=\"" + uuid + "." + st.format() + "\"");
+        long limit = st.fault() != null ? Math.min(size, st.fault().afterBytes) : size;
+        // Not closed on a failure: closing would end the chunked body properly and hide the drop.
+        OutputStream out = ex.respond(200, h, -1);
+        try (FileChannel ch = FileChannel.open(file)) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long pos = 0;
-            while (pos < size) {
-                buf.clear().limit((int) Math.min(buf.capacity(), size - pos));
+            while (pos < limit) {
+                buf.clear().limit((int) Math.min(buf.capacity(), limit - pos));
                 int n = ch.read(buf, pos);
                 if (n < 0) {
                     java.util.Arrays.fill(buf.array(), buf.position(), buf.limit(), (byte) 0);
@@ -530,6 +556,16 @@ public final class XapiStandIn implements AutoCloseable {
                 out.write(buf.array(), 0, buf.position());
                 pos += buf.position();
             }
+            if (st.fault() != null) {
+                out.flush();
+                fail(task, "VDI_IO_ERROR", "the connection was lost after " + pos + " bytes");
+                ex.drop();
+            }
+            out.close();
+        } finally {
+            if (vhd != null) {
+                Files.deleteIfExists(vhd);
+            }
         }
         synchronized (db) {
             api.finishTask(task, "", null);
@@ -537,12 +573,12 @@ public final class XapiStandIn implements AutoCloseable {
     }
 
     private void importRaw(StandInExchange ex, Caller caller) throws IOException {
-        String[] st = transferStart(ex, caller, "PUT");
+        TransferStart st = transferStart(ex, caller, "PUT");
         if (st == null) {
             return;
         }
-        String vdi = st[0];
-        String task = st[1];
+        String vdi = st.vdi();
+        String task = st.task();
         String length = ex.header("Content-Length");
         // HTTP Transfer-Encoding is refused: send a Content-Length (section 3; xen-api #5754, #3769).
         if (ex.header("Transfer-Encoding") != null || length == null) {
@@ -557,22 +593,47 @@ public final class XapiStandIn implements AutoCloseable {
             size = db.row("VDI", vdi).path("virtual_size").asLong();
         }
         long n = Long.parseLong(length);
-        if (n > size) {
+        boolean vhd = st.format().equals("vhd");
+        if (!vhd && n > size) {
             fail(task, "VDI_IO_ERROR", "Device I/O errors: " + n + " bytes do not fit in " + size);
             html(ex, 500, "Internal error: the data is larger than the VDI");
             return;
         }
-        try (InputStream in = ex.body(); FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[1 << 20];
-            long pos = 0;
-            int r;
-            while (pos < n && (r = in.read(buf, 0, (int) Math.min(buf.length, n - pos))) > 0) {
-                ch.write(ByteBuffer.wrap(buf, 0, r), pos);
-                pos += r;
+        // A raw body goes straight into the VDI; a VHD is gathered first, then its blocks are written.
+        Path spool = vhd ? Files.createTempFile(dataDir, "import-", ".vhd") : null;
+        try {
+            long limit = st.fault() != null ? Math.min(n, st.fault().afterBytes) : n;
+            InputStream in = ex.body(); // not closed on a drop: closing would read the rest of the upload
+            try (FileChannel ch = FileChannel.open(vhd ? spool : file, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[1 << 20];
+                long pos = 0;
+                int r;
+                while (pos < limit && (r = in.read(buf, 0, (int) Math.min(buf.length, limit - pos))) > 0) {
+                    ch.write(ByteBuffer.wrap(buf, 0, r), pos);
+                    pos += r;
+                }
+                if (st.fault() != null) {
+                    // A lost connection: what was written stays (raw), the task fails.
+                    fail(task, "VDI_IO_ERROR", "the connection was lost after " + pos + " of " + n + " bytes");
+                    ex.drop();
+                }
+                if (pos != n) {
+                    fail(task, "VDI_IO_ERROR", "the upload ended after " + pos + " of " + n + " bytes");
+                    return;
+                }
             }
-            if (pos != n) {
-                fail(task, "VDI_IO_ERROR", "the upload ended after " + pos + " of " + n + " bytes");
-                return;
+            if (vhd) {
+                try {
+                    VhdByQemuImg.apply(spool, file, size, dataDir.resolve(spool.getFileName() + ".raw"));
+                } catch (IOException e) {
+                    fail(task, "VDI_IO_ERROR", e.getMessage());
+                    html(ex, 500, "Internal error: VDI_IO_ERROR");
+                    return;
+                }
+            }
+        } finally {
+            if (spool != null) {
+                Files.deleteIfExists(spool);
             }
         }
         synchronized (db) {
@@ -581,9 +642,12 @@ public final class XapiStandIn implements AutoCloseable {
         ex.respond(200, Map.of("Task-id", task), 0).close();
     }
 
-    private void fail(String task, String code, String param) {
+    private void fail(String task, String code, String... params) {
+        List<String> info = new ArrayList<>();
+        info.add(code);
+        info.addAll(List.of(params));
         synchronized (db) {
-            api.finishTask(task, "", List.of(code, param));
+            api.finishTask(task, "", info);
         }
     }
 

@@ -129,7 +129,8 @@ class VdiTransferTest {
         XapiException e = assertThrows(XapiException.class, () -> transfer.importRaw(small, file(big),
                 TransferProgress.NONE));
         assertEquals("VDI_IO_ERROR", e.code());
-        assertTrue(e.getMessage().startsWith("import_raw_vdi: XAPI error VDI_IO_ERROR"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("import_raw_vdi of VDI " + small + ": XAPI error VDI_IO_ERROR"),
+                e.getMessage());
         assertTrue(!e.getMessage().contains(session.sessionRef()), "the session ref is a secret");
     }
 
@@ -155,5 +156,59 @@ class VdiTransferTest {
                 return Files.newInputStream(f);
             }
         };
+    }
+
+    /**
+     * format=vhd both ways (the stand-in does it with qemu-img): the export of a sparse VDI is much
+     * smaller than its virtual size, and importing it into a VDI that already holds data changes
+     * the allocated blocks only, as XAPI's VHD import does.
+     */
+    @Test
+    void vhdExportSkipsHolesAndVhdImportWritesOnlyItsBlocks() throws IOException {
+        String sr = xapi.addSr("ext", "local", Map.of("device", "/dev/sdb"), Map.of());
+        int size = 10 << 20;
+        Path source = dir.resolve("sparse.raw");
+        try (FileChannel ch = FileChannel.open(source, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            byte[] b = new byte[100_000];
+            new Random(5).nextBytes(b);
+            ch.write(ByteBuffer.wrap(b), 4096); // block 0
+            ch.write(ByteBuffer.wrap(b), (6 << 20) + 512); // block 3; blocks 1, 2 and 4 are holes
+            ch.write(ByteBuffer.allocate(1), size - 1);
+        }
+        String vdi = xapi.addVdi(sr, "data", size, source, Map.of());
+        Path vhd = dir.resolve("exported.vhd");
+        long n;
+        try (OutputStream o = Files.newOutputStream(vhd)) {
+            n = transfer.export(vdi, DiskFormat.VHD, null, o, -1, TransferProgress.NONE);
+        }
+        assertEquals(Files.size(vhd), n);
+        assertTrue(n < size / 2, "holes are not sent: " + n + " bytes for " + size);
+        // A target full of 0xAB: after the import, the VHD's blocks hold the source and the rest stays 0xAB.
+        Path full = dir.resolve("full.raw");
+        byte[] ab = new byte[size];
+        java.util.Arrays.fill(ab, (byte) 0xAB);
+        Files.write(full, ab);
+        String target = xapi.addVdi(sr, "target", size, full, Map.of());
+        transfer.importInto(target, DiskFormat.VHD, file(vhd), TransferProgress.NONE);
+        byte[] src = Files.readAllBytes(source);
+        byte[] got = Files.readAllBytes(full);
+        int block = 2 << 20;
+        int kept = 0;
+        for (int b = 0; b < size / block; b++) {
+            int from = b * block;
+            int to = from + block;
+            boolean allocated = false;
+            for (int k = from; k < to && !allocated; k++) {
+                allocated = src[k] != 0;
+            }
+            for (int k = from; k < to; k++) {
+                if (got[k] != (allocated ? src[k] : (byte) 0xAB)) {
+                    throw new AssertionError("byte " + k + " of block " + b + " (allocated " + allocated + ")");
+                }
+            }
+            kept += allocated ? 0 : 1;
+        }
+        assertEquals(3, kept, "blocks 1, 2 and 4 untouched");
     }
 }
