@@ -33,6 +33,8 @@ final class ChunkWalk {
     private long pos;
     private long lastNumber = -1;
     private String lastName;
+    /** Offset in the tar stream where the last member read ends, its padding included. */
+    private long memberEnd = -1;
     /** Data read and checked but not yet handed out (it follows a zero run). */
     private Piece pending;
 
@@ -50,6 +52,11 @@ final class ChunkWalk {
         this.observer = observer;
     }
 
+    /** Where the last member this walk read ends in the tar stream, or -1 if it read none. */
+    long memberEnd() {
+        return memberEnd;
+    }
+
     /** True once every byte of the disk was handed out. */
     boolean done() {
         return pos == vdi.virtualSize() && pending == null;
@@ -57,8 +64,11 @@ final class ChunkWalk {
 
     /** The next piece, or null when the disk is complete. */
     Piece next() throws IOException {
-        Piece p = pending != null ? pending : read();
+        Piece p = pending;
         pending = null;
+        if (p == null) {
+            p = read();
+        }
         if (p != null && observer != null) {
             if (p.data() == null) {
                 observer.zeros(p.offset(), p.length());
@@ -128,6 +138,7 @@ final class ChunkWalk {
         if (e == null) {
             throw truncated("after " + (lastName == null ? "ova.xml" : lastName));
         }
+        memberEnd = XvaArchive.endOf(tar, e);
         return e;
     }
 

@@ -30,6 +30,8 @@ public final class XvaArchive implements Closeable {
     private final XvaCompression compression;
     private final XvaHeader header;
     private int nextDisk;
+    /** Where the last member read ends in the tar stream (padding included). */
+    private long memberEnd;
     private ChunkWalk walking;
 
     private XvaArchive(InputStream raw, TarArchiveInputStream tar, String file, XvaCompression compression,
@@ -67,6 +69,7 @@ public final class XvaArchive implements Closeable {
                 throw new ImageDefectException("xva-bad-metadata", file, tar.getBytesRead(), "ova.xml claims "
                         + first.getSize() + " bytes, more than the " + MAX_OVA_XML + " any VM's metadata needs");
             }
+            long xmlEnd = endOf(tar, first);
             byte[] xml = new byte[(int) first.getSize()];
             int got;
             try {
@@ -84,7 +87,9 @@ public final class XvaArchive implements Closeable {
             } catch (XmlRpcValue.XmlRpcException e) {
                 throw new ImageDefectException("xva-bad-metadata", file, -1, "ova.xml: " + e.getMessage());
             }
-            return new XvaArchive(in, tar, file, opened.compression(), XvaHeader.of(value, file));
+            XvaArchive a = new XvaArchive(in, tar, file, opened.compression(), XvaHeader.of(value, file));
+            a.memberEnd = xmlEnd;
+            return a;
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -125,7 +130,7 @@ public final class XvaArchive implements Closeable {
         }
         finishWalking();
         while (nextDisk < i) {
-            new ChunkWalk(tar, disks.get(nextDisk++), file, null).drain();
+            drain(disks.get(nextDisk++));
         }
         nextDisk++;
         walking = new ChunkWalk(tar, disks.get(i), file, observer);
@@ -140,7 +145,7 @@ public final class XvaArchive implements Closeable {
         finishWalking();
         List<XvaVdi> disks = header.disks();
         while (nextDisk < disks.size()) {
-            new ChunkWalk(tar, disks.get(nextDisk++), file, null).drain();
+            drain(disks.get(nextDisk++));
         }
         TarArchiveEntry e;
         try {
@@ -152,7 +157,10 @@ public final class XvaArchive implements Closeable {
                     throw new ImageDefectException("xva-unexpected-member", file, tar.getBytesRead(),
                             "the checksum table claims " + e.getSize() + " bytes");
                 }
-                tar.skip(e.getSize());
+                if (tar.skip(e.getSize()) != e.getSize()) {
+                    throw new IOException("the checksum table is cut short");
+                }
+                memberEnd = endOf(tar, e);
                 e = tar.getNextEntry();
             }
         } catch (ImageDefectException x) {
@@ -160,6 +168,12 @@ public final class XvaArchive implements Closeable {
         } catch (IOException x) {
             throw new ImageDefectException("xva-truncated", file, tar.getBytesRead(), "the archive is cut short after"
                     + " its last disk: " + OneLineText.of(String.valueOf(x.getMessage())), x);
+        }
+        if (e == null && tar.getBytesRead() - memberEnd < 2 * 512) {
+            // Tar_helpers.write_end: two zero blocks. Fewer means the stream stopped early, even
+            // if every disk happens to be whole.
+            throw new ImageDefectException("xva-truncated", file, tar.getBytesRead(), "the archive ends without"
+                    + " its end marker (two zero blocks): it is cut short");
         }
         if (e != null) {
             throw new ImageDefectException("xva-unexpected-member", file, tar.getBytesRead(), "member '"
@@ -170,8 +184,26 @@ public final class XvaArchive implements Closeable {
     private void finishWalking() throws IOException {
         if (walking != null) {
             walking.drain();
+            noteEnd(walking);
             walking = null;
         }
+    }
+
+    private void drain(XvaVdi vdi) throws IOException {
+        ChunkWalk w = new ChunkWalk(tar, vdi, file, null);
+        w.drain();
+        noteEnd(w);
+    }
+
+    private void noteEnd(ChunkWalk w) {
+        if (w.memberEnd() >= 0) {
+            memberEnd = w.memberEnd();
+        }
+    }
+
+    /** Where entry {@code e}, just returned by getNextEntry, ends in the tar stream: data padded to 512. */
+    static long endOf(TarArchiveInputStream tar, TarArchiveEntry e) {
+        return tar.getBytesRead() + (e.getSize() + 511) / 512 * 512;
     }
 
     @Override
