@@ -33,6 +33,7 @@ import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
+import org.smapimigrate.source.StreamedSource;
 import org.smapimigrate.verify.DigestComparison;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.DiskHasher;
@@ -202,14 +203,7 @@ final class StepWork {
         DiskCopy sourceSide = DiskCopy.standard();
         DiskCopy targetSide = DiskCopy.standard();
         progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
-        DiskDigest expected;
-        try (VirtualDisk disk = source.openVdi(vv.source())) {
-            if (disk.size() != vv.size()) {
-                throw new MigrationException("source image " + vv.source() + " has " + disk.size()
-                        + " bytes, the plan says " + vv.size() + "; make a new plan");
-            }
-            expected = new DiskHasher(sourceSide).digest(disk);
-        }
+        DiskDigest expected = sourceDigest(vv, sourceSide);
         DiskDigest actual;
         String uri;
         String implementation;
@@ -231,6 +225,28 @@ final class StepWork {
             manifest = writeManifest(vv, v, expected, actual, comparison, uri, implementation, started).toString();
         }
         return StepOutcome.verified(key, expected.whole(), manifest);
+    }
+
+    /**
+     * The source image's digest: taken while the copy streamed it (an XVA: no second pass over the
+     * archive, possibly standard input), else by reading it again through its chain.
+     */
+    private DiskDigest sourceDigest(VerifyVolume vv, DiskCopy sourceSide) throws IOException {
+        DiskDigest streamed = source instanceof StreamedSource s ? s.streamedDigest(vv.source()) : null;
+        if (streamed != null) {
+            if (streamed.size() != vv.size()) {
+                throw new MigrationException("source image " + vv.source() + " streamed " + streamed.size()
+                        + " bytes, the plan says " + vv.size() + "; make a new plan");
+            }
+            return streamed;
+        }
+        try (VirtualDisk disk = source.openVdi(vv.source())) {
+            if (disk.size() != vv.size()) {
+                throw new MigrationException("source image " + vv.source() + " has " + disk.size()
+                        + " bytes, the plan says " + vv.size() + "; make a new plan");
+            }
+            return new DiskHasher(sourceSide).digest(disk);
+        }
     }
 
     private VolumePurpose purposeOf(String volumeStep) {
