@@ -77,6 +77,31 @@ class XvaArchiveTest {
         }
     }
 
+    /** Archives written by Python's tarfile, gzip, zstd and xxhsum (fuzz/make-xva-seeds), not by us. */
+    @Test
+    void archivesMadeByOtherToolsReadBack() throws Exception {
+        Path dir = Path.of(getClass().getResource("XvaFuzzTestInputs/readArchive").toURI());
+        byte[] small = new byte[4096];
+        for (int i = 0; i < small.length; i++) {
+            small[i] = (byte) i;
+        }
+        byte[] other = new byte[8192];
+        byte[] seed = "xva seed".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 4096; i < other.length; i++) {
+            other[i] = seed[i % seed.length];
+        }
+        byte[] sparse = new byte[3 * MIB + 1024];
+        Arrays.fill(sparse, 0, 512, (byte) 1);
+        Arrays.fill(sparse, 3 * MIB + 512, sparse.length, (byte) 0x5A);
+        assertArrayEquals(small, XvaReading.readAll(dir.resolve("plain-xxhash")).get("Ref:3"));
+        assertArrayEquals(other, XvaReading.readAll(dir.resolve("plain-checksum-vsn1")).get("Ref:3"));
+        assertArrayEquals(sparse, XvaReading.readAll(dir.resolve("gzip-keepalive.gz")).get("Ref:12"));
+        Map<String, byte[]> two = XvaReading.readAll(dir.resolve("zstd-two-disks.zst"));
+        assertEquals(List.of("Ref:10", "Ref:9"), List.copyOf(two.keySet()));
+        assertArrayEquals(small, two.get("Ref:10"));
+        assertArrayEquals(other, two.get("Ref:9"));
+    }
+
     @Test
     void theCdImageCarriesNoDataAndIsNotADisk() throws IOException {
         Path xva = tmp.resolve("vm.xva");
