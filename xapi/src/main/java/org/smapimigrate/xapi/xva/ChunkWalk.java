@@ -134,6 +134,10 @@ final class ChunkWalk {
             e = tar.getNextEntry();
         } catch (IOException ex) {
             throw truncatedOr(ex);
+        } catch (IllegalArgumentException ex) {
+            // Commons Compress's header parsing (a field that is not octal, ...).
+            throw defect("xva-bad-member", tar.getBytesRead(), "a tar header cannot be read: "
+                    + OneLineText.of(String.valueOf(ex.getMessage())));
         }
         if (e == null) {
             throw truncated("after " + (lastName == null ? "ova.xml" : lastName));
@@ -200,6 +204,9 @@ final class ChunkWalk {
     }
 
     private IOException truncatedOr(IOException e) {
+        if (e instanceof ImageDefectException d) {
+            return d; // the decompressor's own finding
+        }
         String m = e.getMessage() == null ? "" : ": " + OneLineText.of(e.getMessage());
         return new ImageDefectException("xva-truncated", file, tar.getBytesRead(), "the archive cannot be read past this"
                 + " point while " + (vdi.virtualSize() - pos) + " bytes of " + vdi.ref() + " are still due" + m

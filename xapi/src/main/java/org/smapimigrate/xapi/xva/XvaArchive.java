@@ -54,7 +54,9 @@ public final class XvaArchive implements Closeable {
             TarArchiveEntry first;
             try {
                 first = tar.getNextEntry();
-            } catch (IOException e) {
+            } catch (ImageDefectException e) {
+                throw e;
+            } catch (IOException | IllegalArgumentException e) {
                 throw new ImageDefectException("xva-not-an-xva", file, 0, "not a tar stream after "
                         + opened.compression().name().toLowerCase() + " decompression: " + OneLineText.of(String.valueOf(
                         e.getMessage())), e);
@@ -74,6 +76,8 @@ public final class XvaArchive implements Closeable {
             int got;
             try {
                 got = tar.readNBytes(xml, 0, xml.length);
+            } catch (ImageDefectException e) {
+                throw e;
             } catch (IOException e) {
                 got = -1;
             }
@@ -165,7 +169,7 @@ public final class XvaArchive implements Closeable {
             }
         } catch (ImageDefectException x) {
             throw x;
-        } catch (IOException x) {
+        } catch (IOException | IllegalArgumentException x) {
             throw new ImageDefectException("xva-truncated", file, tar.getBytesRead(), "the archive is cut short after"
                     + " its last disk: " + OneLineText.of(String.valueOf(x.getMessage())), x);
         }

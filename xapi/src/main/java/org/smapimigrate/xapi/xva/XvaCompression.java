@@ -30,13 +30,69 @@ public enum XvaCompression {
             throw new ImageDefectException("xva-not-an-xva", describe, 0, "neither a tar archive starting with ova.xml"
                     + " nor gzip or zstd data (first bytes " + hexStart(head) + "); an XVA is what 'xe vm-export' writes");
         }
-        InputStream tar = switch (c) {
-            case NONE -> buffered;
+        if (c == NONE) {
+            return new Opened(c, buffered);
+        }
+        try {
             // Concatenated gzip members are one stream, as gzip -d reads them.
-            case GZIP -> new GzipCompressorInputStream(buffered, true);
-            case ZSTD -> new ZstdCompressorInputStream(buffered);
-        };
-        return new Opened(c, tar);
+            InputStream tar = c == GZIP ? new GzipCompressorInputStream(buffered, true)
+                    : new ZstdCompressorInputStream(buffered);
+            return new Opened(c, new Damage(tar, c, describe));
+        } catch (IOException | RuntimeException e) {
+            throw Damage.of(e, c, describe);
+        }
+    }
+
+    /**
+     * Decompressed bytes, with the decompressor's own failures (a damaged or cut gzip or zstd
+     * stream; zstd-jni also throws unchecked ZstdException) turned into one typed defect.
+     */
+    private static final class Damage extends java.io.FilterInputStream {
+        private final XvaCompression c;
+        private final String describe;
+
+        Damage(InputStream in, XvaCompression c, String describe) {
+            super(in);
+            this.c = c;
+            this.describe = describe;
+        }
+
+        static ImageDefectException of(Exception e, XvaCompression c, String describe) {
+            if (e instanceof ImageDefectException d) {
+                return d;
+            }
+            boolean cut = e instanceof java.io.EOFException;
+            return new ImageDefectException(cut ? "xva-truncated" : "xva-bad-compression", describe, -1, "the "
+                    + c.name().toLowerCase() + " stream " + (cut ? "is cut short" : "is damaged") + ": "
+                    + OneLineText.of(String.valueOf(e.getMessage())), e);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                throw of(e, c, describe);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw of(e, c, describe);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException | RuntimeException e) {
+                throw of(e, c, describe);
+            }
+        }
     }
 
     /** The tar stream and what it was wrapped in. */
@@ -45,7 +101,7 @@ public enum XvaCompression {
 
     /** What {@code head} (its first {@code n} bytes) starts; null when nothing an XVA can be. */
     public static XvaCompression detect(byte[] head, int n) {
-        if (n >= HEADER && namesOvaXml(head) && TarUtils.verifyCheckSum(head)) {
+        if (n >= HEADER && namesOvaXml(head) && checksumHolds(head)) {
             return NONE;
         }
         if (n >= 4 && (head[0] & 0xFF) == 0x28 && (head[1] & 0xFF) == 0xB5 && (head[2] & 0xFF) == 0x2F
@@ -56,6 +112,15 @@ public enum XvaCompression {
             return GZIP;
         }
         return null;
+    }
+
+    /** The header's checksum field matches; a field that is not octal (TarUtils throws) does not. */
+    private static boolean checksumHolds(byte[] header) {
+        try {
+            return TarUtils.verifyCheckSum(header);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The tar name field (100 bytes, NUL-terminated) is exactly {@code ova.xml}. */
