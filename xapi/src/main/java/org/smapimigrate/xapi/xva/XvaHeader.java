@@ -113,6 +113,11 @@ public record XvaHeader(String vmName, String vmUuid, int exportVsn, List<XvaVdi
                     rec.stringOr("type", "")));
         }
         disks.sort(Comparator.comparing(XvaVdi::ref));
+        // A uuid two disks claim (a forged or hand-edited ova.xml) names neither: both go by Ref.
+        Map<String, Integer> uuids = new HashMap<>();
+        disks.forEach(d -> uuids.merge(String.valueOf(d.uuid()), 1, Integer::sum));
+        disks.replaceAll(d -> d.uuid() != null && uuids.get(d.uuid()) > 1 ? new XvaVdi(d.ref(), null, d.name(),
+                d.description(), d.virtualSize(), d.userdevice(), d.type()) : d);
         String vmName = null;
         String vmUuid = null;
         if (!vms.isEmpty()) {

@@ -103,6 +103,16 @@ class XvaArchiveTest {
     }
 
     @Test
+    void aUuidTwoDisksClaimNamesNeither() throws IOException {
+        Path xva = tmp.resolve("twins.xva");
+        new XvaWriter().disk(XvaWriter.Disk.of("Ref:3", U1, "a", new byte[MIB], "0"))
+                .disk(XvaWriter.Disk.of("Ref:4", U1.toUpperCase(), "b", new byte[MIB], "1")).write(xva);
+        try (XvaArchive x = XvaArchive.open(Files.newInputStream(xva), "twins.xva")) {
+            assertEquals(java.util.Arrays.asList(null, null), x.header().disks().stream().map(XvaVdi::uuid).toList());
+        }
+    }
+
+    @Test
     void theCdImageCarriesNoDataAndIsNotADisk() throws IOException {
         Path xva = tmp.resolve("vm.xva");
         new XvaWriter().disk(XvaWriter.Disk.of("Ref:5", U1, "root", new byte[MIB], "0")).write(xva);
