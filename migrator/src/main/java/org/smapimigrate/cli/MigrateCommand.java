@@ -24,6 +24,7 @@ import org.smapimigrate.plugin.CallLog;
 import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.nbd.NbdUri;
 import org.smapimigrate.source.NbdRepository;
+import org.smapimigrate.source.XvaRepository;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.Risk;
 import org.smapimigrate.plan.PlanInputException;
@@ -242,6 +243,8 @@ final class MigrateCommand implements Callable<Integer> {
         try (StorageRepository sr = sourceUri != null ? openSource(List.of(sourceUri)) : openSource(sourcePaths)) {
             if (sourceUri != null) {
                 vdis = List.of(((NbdRepository) sr).vdiId());
+            } else if (sr instanceof XvaRepository xva && vdis != null) {
+                vdis = xva.vdiIds(vdis); // an XVA's disks by name, Ref:N or uuid
             } else if (vdis == null) {
                 vdis = List.of(); // --dry-run of the whole SR
             }

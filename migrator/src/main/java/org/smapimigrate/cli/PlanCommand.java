@@ -16,6 +16,7 @@ import org.smapimigrate.inventory.Severity;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.migrate.PluginQueryProbe;
+import org.smapimigrate.source.XvaRepository;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
@@ -154,7 +155,8 @@ final class PlanCommand implements Callable<Integer> {
                     savedSourcePaths(saved.inventory()), choice);
         } else {
             try (StorageRepository sr = SourceRepositories.open(source.sr)) {
-                plan = Planning.make(sr.inventory(), SnapshotRecords.of(sr), vdis, probe, caps, rate, flatten,
+                List<String> asked = sr instanceof XvaRepository xva && vdis != null ? xva.vdiIds(vdis) : vdis;
+                plan = Planning.make(sr.inventory(), SnapshotRecords.of(sr), asked, probe, caps, rate, flatten,
                         Planning.sourcePaths(source.sr), choice);
             }
         }

@@ -61,7 +61,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ScanCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "SR",
-            description = "The SR directory, or the physical volumes of an LVM SR.")
+            description = "The SR directory, the physical volumes of an LVM SR, or an XVA archive ('-': standard input).")
     List<Path> sources;
 
     @Option(names = "--json", description = "Print the inventory as JSON (sr, vdis, leftovers, problems); each"

@@ -8,6 +8,6 @@ import picocli.CommandLine.Option;
 final class SourceOptions {
     @Option(names = "--sr", arity = "1..*", paramLabel = "SR",
             description = "The source SR: a file SR directory, or the physical volumes of an LVM SR (files or"
-                    + " devices, in any order). Opened read-only.")
+                    + " devices, in any order), or an XVA archive (xe vm-export; '-' for standard input). Opened read-only.")
     List<Path> sr;
 }

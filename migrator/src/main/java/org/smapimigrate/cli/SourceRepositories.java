@@ -13,14 +13,21 @@ import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.lvhd.LvhdSr;
 import org.smapimigrate.vhd.VhdCookie;
 import org.smapimigrate.nbd.NbdDisk;
+import org.smapimigrate.source.XvaRepository;
 
 /** Decides what kind of SMAPIv1 SR the command-line arguments name, and opens it read-only. */
 final class SourceRepositories {
     private SourceRepositories() {
     }
 
-    /** A file SR directory, or the physical volumes of an LVM SR. */
+    /** A file SR directory, the physical volumes of an LVM SR, or an XVA archive ({@code -}: standard input). */
     static StorageRepository open(List<Path> args) throws IOException {
+        if (args.size() == 1 && isStdin(args.get(0))) {
+            return XvaRepository.openStdin(System.in);
+        }
+        if (args.size() == 1 && Files.isRegularFile(args.get(0)) && XvaRepository.isXva(args.get(0))) {
+            return XvaRepository.open(args.get(0));
+        }
         for (Path p : args) {
             if (!Files.exists(p)) {
                 throw new UserError(p + ": no such file or directory");
@@ -44,6 +51,11 @@ final class SourceRepositories {
             }
         }
         return LvhdSr.open(args);
+    }
+
+    /** {@code -} (made absolute by a plan, so by file name) that is not a file: standard input. */
+    private static boolean isStdin(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().equals(XvaRepository.STDIN) && !Files.exists(p);
     }
 
     /** Shown at most: a mount point can hold hundreds of SRs. */

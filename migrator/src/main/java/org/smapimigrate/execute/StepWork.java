@@ -32,6 +32,7 @@ import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
 import org.smapimigrate.verify.BlockDigester;
+import org.smapimigrate.source.StreamedSource;
 import org.smapimigrate.verify.DigestComparison;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.DiskHasher;
@@ -294,13 +295,7 @@ final class StepWork {
             progress.start(vv.id(), vv.bytes(), vv.size(), targetSide::bytesDone);
         } else {
             progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
-            try (VirtualDisk disk = source.openVdi(vv.source())) {
-                if (disk.size() != vv.size()) {
-                    throw new MigrationException("source image " + vv.source() + " has " + disk.size()
-                            + " bytes, the plan says " + vv.size() + "; make a new plan");
-                }
-                expected = new DiskHasher(sourceSide).digest(disk);
-            }
+            expected = sourceDigest(vv, sourceSide);
         }
         DiskDigest actual;
         String uri;
@@ -324,6 +319,28 @@ final class StepWork {
             CopiedDigest.forget(manifestDir, copied); // the manifest and the volume's key hold it now
         }
         return StepOutcome.verified(key, expected.whole(), manifest);
+    }
+
+    /**
+     * The source image's digest: taken while the copy streamed it (an XVA: no second pass over the
+     * archive, possibly standard input), else by reading it again through its chain.
+     */
+    private DiskDigest sourceDigest(VerifyVolume vv, DiskCopy sourceSide) throws IOException {
+        DiskDigest streamed = source instanceof StreamedSource s ? s.streamedDigest(vv.source()) : null;
+        if (streamed != null) {
+            if (streamed.size() != vv.size()) {
+                throw new MigrationException("source image " + vv.source() + " streamed " + streamed.size()
+                        + " bytes, the plan says " + vv.size() + "; make a new plan");
+            }
+            return streamed;
+        }
+        try (VirtualDisk disk = source.openVdi(vv.source())) {
+            if (disk.size() != vv.size()) {
+                throw new MigrationException("source image " + vv.source() + " has " + disk.size()
+                        + " bytes, the plan says " + vv.size() + "; make a new plan");
+            }
+            return new DiskHasher(sourceSide).digest(disk);
+        }
     }
 
     private VolumePurpose purposeOf(String volumeStep) {

@@ -37,7 +37,9 @@ public final class InventoryView {
     }
 
     private void print() {
-        out.printf("SR %s  (%s SR)%s%n", inv.uuid() == null ? "?" : t(inv.uuid()), t(inv.type()),
+        // An XVA archive holds one VM's disks, not an SR: say so (source.XvaRepository).
+        out.printf(inv.type().equals("xva") ? "VM %s  (XVA archive)%3$s%n" : "SR %s  (%s SR)%s%n",
+                inv.uuid() == null ? "?" : t(inv.uuid()), t(inv.type()),
                 inv.nameLabel() == null ? "" : "  \"" + t(inv.nameLabel()) + "\"");
         out.printf("   %s%n", t(inv.path()));
         long virtualUser = inv.vdis().stream().filter(v -> v.role() == VdiRole.USER || v.role() == VdiRole.RAW)
