@@ -128,4 +128,12 @@ class JobFileTest {
         assertTrue(syntax.line() >= 2, syntax.getMessage());
         assertEquals("jobs", refused("").key());
     }
+
+    @Test
+    void theShippedExampleIsAValidJobFile() {
+        Path example = Path.of(System.getProperty("user.dir")).resolveSibling("examples").resolve("batch").resolve("jobs.yaml");
+        List<Job> jobs = JobFile.read(example);
+        assertEquals(List.of("pool-a-nightly", "archive"), jobs.stream().map(Job::name).toList());
+        assertEquals(200L << 20, jobs.get(0).bandwidth().getAsLong());
+    }
 }
