@@ -1,0 +1,271 @@
+package org.smapimigrate.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a batch job file (YAML, or JSON, which YAML 1.2 contains; a {@code .json} name is read by
+ * the JSON parser). Every unknown key and bad value is refused with the file, line and key, so a
+ * typo never silently becomes a default. Relative paths are taken from the file's directory, so a
+ * timer can start the run from anywhere. The shape is in {@code examples/batch/jobs.yaml}:
+ * <pre>
+ * jobs:
+ *   - name: night-1                  # [A-Za-z0-9._-], unique: names the job's state directory
+ *     source: { sr: [/srv/sr1] }     # one SR path or a list
+ *     selection: all                 # or { vdis: [uuid, ...] }
+ *     target: { target-sr: /srv/v3 } # or volume-plugin + sr-config (+ plugins)
+ *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3 }
+ * </pre>
+ */
+public final class JobFile {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Path file;
+    private final Path base;
+
+    private JobFile(Path file) {
+        this.file = file;
+        Path parent = file.toAbsolutePath().getParent();
+        this.base = parent == null ? Path.of(".").toAbsolutePath() : parent;
+    }
+
+    /** The jobs of this file; throws {@link JobFileError} naming file, line and key. */
+    public static List<Job> read(Path file) {
+        return new JobFile(file).read();
+    }
+
+    private List<Job> read() {
+        JsonFactory factory = file.getFileName().toString().endsWith(".json") ? new JsonFactory() : new YAMLFactory();
+        Node root;
+        try (JsonParser p = factory.createParser(file.toFile())) {
+            if (p.nextToken() == null) {
+                throw at(1, "jobs", "the file is empty; list the jobs under 'jobs:'");
+            }
+            root = Node.read(p, "", this::at);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            throw at(line, "(syntax)", e.getOriginalMessage().lines().findFirst().orElse("unreadable"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, Node> top = map(root, "jobs");
+        only(top, Set.of("jobs"), root);
+        Node jobs = required(top, "jobs", root);
+        if (jobs.kind != Node.Kind.LIST || jobs.list.isEmpty()) {
+            throw at(jobs.line, "jobs", "must be a list of at least one job");
+        }
+        List<Job> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Node j : jobs.list) {
+            Job job = job(j);
+            if (!names.add(job.name())) {
+                throw at(j.map.get("name").line, j.key + ".name", "'" + job.name() + "' names two jobs; names must be unique");
+            }
+            out.add(job);
+        }
+        return out;
+    }
+
+    private Job job(Node j) {
+        Map<String, Node> m = map(j, j.key);
+        only(m, Set.of("name", "source", "selection", "target", "options"), j);
+        Node nameNode = required(m, "name", j);
+        String name = scalar(nameNode);
+        if (!NAME.matcher(name).matches()) {
+            throw at(nameNode.line, nameNode.key, "'" + name + "' is not a job name; use letters, digits, '.', '_', '-'"
+                    + " (up to 64, starting with a letter or digit): it names the job's state directory");
+        }
+        List<Path> srs = source(required(m, "source", j));
+        List<String> vdis = selection(required(m, "selection", j));
+        Node target = required(m, "target", j);
+        Map<String, Node> t = map(target, target.key);
+        only(t, Set.of("target-sr", "volume-plugin", "sr-config", "plugins"), target);
+        Path targetSr = t.containsKey("target-sr") ? path(t.get("target-sr")) : null;
+        String plugin = t.containsKey("volume-plugin") ? scalar(t.get("volume-plugin")) : null;
+        Map<String, String> srConfig = new LinkedHashMap<>();
+        if (t.containsKey("sr-config")) {
+            Node c = t.get("sr-config");
+            for (Map.Entry<String, Node> e : map(c, c.key).entrySet()) {
+                srConfig.put(e.getKey(), scalar(e.getValue()));
+            }
+        }
+        Path plugins = t.containsKey("plugins") ? path(t.get("plugins")) : null;
+        if ((targetSr == null) == (plugin == null)) {
+            throw at(target.line, target.key, "name exactly one of target-sr (bundled plugin) or volume-plugin");
+        }
+        if (targetSr != null && !srConfig.isEmpty()) {
+            throw at(t.get("sr-config").line, target.key + ".sr-config", "goes with volume-plugin, not target-sr");
+        }
+        Optional<Window> window = Optional.empty();
+        OptionalLong bandwidth = OptionalLong.empty();
+        int concurrency = 1;
+        int retries = 2;
+        if (m.containsKey("options")) {
+            Node o = m.get("options");
+            Map<String, Node> om = map(o, o.key);
+            only(om, Set.of("verification", "window", "bandwidth", "concurrency", "retries"), o);
+            if (om.containsKey("verification")) {
+                Node v = om.get("verification");
+                if (!scalar(v).equals("full")) {
+                    throw at(v.line, v.key, "'" + scalar(v) + "' is not offered: every volume is verified in full"
+                            + " (write 'full' or leave it out)");
+                }
+            }
+            if (om.containsKey("window")) {
+                Node w = om.get("window");
+                window = Optional.of(value(w, () -> Window.parse(scalar(w))));
+            }
+            if (om.containsKey("bandwidth")) {
+                Node b = om.get("bandwidth");
+                bandwidth = OptionalLong.of(value(b, () -> Bandwidth.parse(scalar(b))));
+            }
+            if (om.containsKey("concurrency")) {
+                concurrency = count(om.get("concurrency"), 1, 16);
+            }
+            if (om.containsKey("retries")) {
+                retries = count(om.get("retries"), 0, 20);
+            }
+        }
+        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, window, bandwidth, concurrency, retries);
+    }
+
+    private List<Path> source(Node s) {
+        Map<String, Node> m = map(s, s.key);
+        if (m.containsKey("xapi") || m.containsKey("xva")) {
+            String k = m.containsKey("xapi") ? "xapi" : "xva";
+            throw at(m.get(k).line, s.key + "." + k, "not supported by batch yet; name SMAPIv1 SR paths with 'sr'");
+        }
+        only(m, Set.of("sr"), s);
+        Node sr = required(m, "sr", s);
+        List<Path> out = new ArrayList<>();
+        if (sr.kind == Node.Kind.LIST) {
+            if (sr.list.isEmpty()) {
+                throw at(sr.line, sr.key, "is empty; name at least one SR path");
+            }
+            for (Node n : sr.list) {
+                out.add(path(n));
+            }
+        } else {
+            out.add(path(sr));
+        }
+        return out;
+    }
+
+    private List<String> selection(Node s) {
+        if (s.kind == Node.Kind.SCALAR) {
+            if (!s.text.equals("all")) {
+                throw at(s.line, s.key, "'" + s.text + "' is not a selection; write 'all' or { vdis: [uuid, ...] }");
+            }
+            return List.of();
+        }
+        Map<String, Node> m = map(s, s.key);
+        only(m, Set.of("vdis"), s);
+        Node v = required(m, "vdis", s);
+        if (v.kind != Node.Kind.LIST || v.list.isEmpty()) {
+            throw at(v.line, v.key, "must be a list of at least one VDI uuid (or write selection: all)");
+        }
+        List<String> out = new ArrayList<>();
+        for (Node n : v.list) {
+            String u = scalar(n);
+            if (!UUID.matcher(u).matches()) {
+                throw at(n.line, n.key, "'" + u + "' is not a VDI uuid (8-4-4-4-12 hex digits)");
+            }
+            out.add(u.toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
+    }
+
+    private int count(Node n, int min, int max) {
+        String s = scalar(n);
+        try {
+            int v = Integer.parseInt(s);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the one message
+        }
+        throw at(n.line, n.key, "'" + s + "' is not a whole number from " + min + " to " + max);
+    }
+
+    private Path path(Node n) {
+        String s = scalar(n);
+        if (s.isEmpty() || s.indexOf('\0') >= 0) {
+            throw at(n.line, n.key, "is not a path");
+        }
+        try {
+            return base.resolve(s).normalize();
+        } catch (InvalidPathException e) {
+            throw at(n.line, n.key, "is not a path: " + e.getReason());
+        }
+    }
+
+    private <T> T value(Node n, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw at(n.line, n.key, e.getMessage());
+        }
+    }
+
+    private String scalar(Node n) {
+        if (n.kind != Node.Kind.SCALAR) {
+            throw at(n.line, n.key, "must be a single value, not " + describe(n));
+        }
+        return n.text;
+    }
+
+    private Map<String, Node> map(Node n, String key) {
+        if (n.kind != Node.Kind.MAP) {
+            throw at(n.line, key.isEmpty() ? "(top)" : key, "must be a mapping of keys, not " + describe(n));
+        }
+        return n.map;
+    }
+
+    private Node required(Map<String, Node> m, String key, Node parent) {
+        Node n = m.get(key);
+        if (n == null || n.kind == Node.Kind.NULL) {
+            throw at(n == null ? parent.line : n.line, parent.key.isEmpty() ? key : parent.key + "." + key, "is missing");
+        }
+        return n;
+    }
+
+    private void only(Map<String, Node> m, Set<String> known, Node parent) {
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                String path = parent.key.isEmpty() ? e.getKey() : parent.key + "." + e.getKey();
+                throw at(e.getValue().line, path, "unknown key; known here: " + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+
+    private static String describe(Node n) {
+        return switch (n.kind) {
+            case MAP -> "a mapping";
+            case LIST -> "a list";
+            case NULL -> "nothing";
+            case SCALAR -> "a single value";
+        };
+    }
+
+    private JobFileError at(int line, String key, String problem) {
+        return new JobFileError(file, line, key, problem);
+    }
+}
