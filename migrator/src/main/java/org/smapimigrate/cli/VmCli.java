@@ -65,7 +65,7 @@ final class VmCli {
         return PlanCommand.exitFor(p.risks(), err);
     }
 
-    /** The transport the plan chose. The XAPI one comes from the remote-mode work; until it is here, a clear line. */
+    /** The transport the plan chose: local (plugin + SR.scan) or XAPI's HTTP disk handlers. */
     static DiskTransport transport(VmPlan p, XapiSession session, ConsoleRunEvents events, Set<String> force,
                                    Path planFile) {
         if (VmPlan.Transport.LOCAL.equals(p.transport().kind())) {
@@ -75,9 +75,8 @@ final class VmCli {
                             .toString())), org.smapimigrate.plugin.PluginRoot.DEFAULT_TIME_LIMIT,
                     new Version().getVersion()[0]);
         }
-        // The remote-mode work plugs in here: new XapiDiskTransport(session, target SR ref, ...).
-        throw new UserError("--transport xapi (XAPI's HTTP disk handlers) is not built yet in this version; run on a"
-                + " host that sees the source SRs (--transport local)");
+        // No shell on the host: the data moves through XAPI's HTTP disk handlers (xapi-integration.md §3).
+        return new org.smapimigrate.vm.transport.XapiDiskTransport(session, p.targetSr().uuid());
     }
 
     static TransportEvents events(PrintWriter err, boolean quiet) {

@@ -91,6 +91,38 @@ class VmMigrationEndToEndTest {
         noFileHoldsThePassword(dir);
     }
 
+    /**
+     * Remote mode: the same VM moved with its data going through the stand-in's export_raw_vdi and
+     * import_raw_vdi handlers (no plugin or SR path used by our side): the same VBD changes, the
+     * same metadata (but snapshot_time, which XAPI sets when VDI.snapshot runs), the same data read
+     * back through the target plugin.
+     */
+    @Test
+    void remoteModeEndsInTheSameVbdsMetadataAndData() throws Exception {
+        try (VmPoolFixture pool = VmPoolFixture.build(Files.createDirectories(dir.resolve("remote")))) {
+            Map<Path, String> sourcesBefore = pool.sourceHashes();
+            ObjectNode before = pool.xapi.dump();
+            Path plan = pool.dir.resolve("vm-plan.json");
+            List<String> a = new ArrayList<>(List.of("plan", "--vm", "app-server", "--target-sr", "SMAPIv3 target", "-o",
+                    plan.toString(), "--host-root", pool.hostRoot.toString(), "--transport", "xapi"));
+            a.addAll(pool.xapiOptions());
+            CliRun r = CliRun.of(a.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("transport: xapi"), r.out());
+            CliRun m = CliRun.of("migrate", "--plan", plan.toString(), "--state-dir", pool.dir.resolve("state").toString(),
+                    "--xapi-password-file", pool.passwordFile.toString(), "--xapi-ca",
+                    StandIns.pki().poolCa().caPem().toString());
+            assertEquals(0, m.exitCode(), m.out() + m.err());
+            ObjectNode after = pool.xapi.dump();
+            VmStateAssertions.expectedDifference(before, after, pool);
+            VmStateAssertions.newVdisCarryTheOldMetadata(after, pool, false);
+            newVolumesHoldTheSourceData(after, pool);
+            assertEquals(sourcesBefore, pool.sourceHashes(), "source files unchanged");
+            assertFalse((m.out() + m.err()).contains(StandIns.PASSWORD));
+        }
+        noFileHoldsThePassword(dir);
+    }
+
     /** The halted VM with its two snapshots moved with names, descriptions, tags, other_config and data; returns the canonical end state. */
     private static String uninterrupted(VmPoolFixture pool) throws Exception {
         Map<Path, String> sourcesBefore = pool.sourceHashes();

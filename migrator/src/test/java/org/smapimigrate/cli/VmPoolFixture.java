@@ -51,6 +51,8 @@ final class VmPoolFixture implements AutoCloseable {
     final List<String> snapshots = new ArrayList<>();
     /** Source VDI uuid to sha256 of its content, from qemu-io + sha256sum. */
     final Map<String, String> expected = new LinkedHashMap<>();
+    /** Each VDI's content as a raw file, what the stand-in's HTTP export handler serves for it. */
+    private final Map<String, Path> contents = new LinkedHashMap<>();
     /** Source files whose bytes must never change: every VHD of the file SR, the PV image. */
     final List<Path> sourceFiles = new ArrayList<>();
 
@@ -154,7 +156,7 @@ final class VmPoolFixture implements AutoCloseable {
     private String vdi(String sr, String uuid, String name, long size, Map<String, ?> extra) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(extra);
         m.put("uuid", uuid);
-        return xapi.addVdi(sr, name, size, null, m);
+        return xapi.addVdi(sr, name, size, contents.get(uuid), m);
     }
 
     private static String[] uuids() {
@@ -242,6 +244,10 @@ final class VmPoolFixture implements AutoCloseable {
             cmd.add(raw.toString());
             ExternalCommand.check(cmd);
             expected.put(c[vdiAfterLayer[i]], sha256sum(raw));
+            // The stand-in's export_raw_vdi serves a VDI's data as the SR holds it: the same bytes.
+            Path content = dir.resolve("content-" + c[vdiAfterLayer[i]] + ".raw");
+            ExternalCommand.check(List.of("cp", "--sparse=always", raw.toString(), content.toString()));
+            contents.put(c[vdiAfterLayer[i]], content);
         }
         Files.delete(raw);
     }
