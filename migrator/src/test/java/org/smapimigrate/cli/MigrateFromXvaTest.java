@@ -211,8 +211,8 @@ class MigrateFromXvaTest {
         String sr = plugin.srAttach(Map.of("path", target.toString()));
         Map<String, String> out = new HashMap<>();
         for (Volume v : plugin.srLs(sr)) {
-            assertEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE), v.describe());
-            out.put(v.keys().get("smapi-migrate-source-vdi"), MigrateCommandTest.sha256ThroughDatapath(root, plugin, sr,
+            assertEquals(VolumeKeys.COMPLETE, VolumeKeys.stateOf(v.keys()), v.describe());
+            out.put(VolumeKeys.ours(v.keys()).get(VolumeKeys.SOURCE_VDI), MigrateCommandTest.sha256ThroughDatapath(root, plugin, sr,
                     v.key()));
         }
         return out;
@@ -225,7 +225,7 @@ class MigrateFromXvaTest {
         VolumePlugin plugin = MigrateCommandTest.bundled().volumePlugin("org.smapimigrate.dirvol");
         String sr = plugin.srAttach(Map.of("path", target.toString()));
         for (Volume v : plugin.srLs(sr)) {
-            assertNotEquals(VolumeKeys.COMPLETE, v.keys().get(VolumeKeys.STATE), v.describe() + " looks imported");
+            assertNotEquals(VolumeKeys.COMPLETE, VolumeKeys.stateOf(v.keys()), v.describe() + " looks imported");
         }
     }
 
