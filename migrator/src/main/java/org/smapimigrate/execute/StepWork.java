@@ -32,7 +32,6 @@ import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
 import org.smapimigrate.verify.BlockDigester;
-import org.smapimigrate.source.StreamedSource;
 import org.smapimigrate.verify.DigestComparison;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.DiskHasher;
@@ -322,18 +321,10 @@ final class StepWork {
     }
 
     /**
-     * The source image's digest: taken while the copy streamed it (an XVA: no second pass over the
-     * archive, possibly standard input), else by reading it again through its chain.
+     * The source image's digest read again through its chain, for a volume no single flattened
+     * copy proves (CopiedDigest covers the rest, XVA streams included: no second pass there).
      */
     private DiskDigest sourceDigest(VerifyVolume vv, DiskCopy sourceSide) throws IOException {
-        DiskDigest streamed = source instanceof StreamedSource s ? s.streamedDigest(vv.source()) : null;
-        if (streamed != null) {
-            if (streamed.size() != vv.size()) {
-                throw new MigrationException("source image " + vv.source() + " streamed " + streamed.size()
-                        + " bytes, the plan says " + vv.size() + "; make a new plan");
-            }
-            return streamed;
-        }
         try (VirtualDisk disk = source.openVdi(vv.source())) {
             if (disk.size() != vv.size()) {
                 throw new MigrationException("source image " + vv.source() + " has " + disk.size()

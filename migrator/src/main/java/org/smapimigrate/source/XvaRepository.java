@@ -7,16 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.smapimigrate.disk.Extent;
 import org.smapimigrate.disk.VirtualDisk;
 import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.inventory.VdiEntry;
 import org.smapimigrate.inventory.VdiRole;
-import org.smapimigrate.verify.BlockDigester;
-import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.xapi.xva.XvaArchive;
 import org.smapimigrate.xapi.xva.XvaCompression;
 import org.smapimigrate.xapi.xva.XvaDisk;
@@ -28,11 +24,11 @@ import org.smapimigrate.xapi.xva.XvaVdi;
  * (by uuid when ova.xml gives one, else by export id {@code Ref:N}), so the one engine plans,
  * copies and verifies them like any SMAPIv1 VDI. The archive is a stream: each
  * {@link #openVdi} reads the file once from the start (the disks before it read and checked on
- * the way), and the digest taken while the copy streams a disk is what verification compares the
- * target with ({@link StreamedSource}), so a disk costs one pass. Standard input ({@code -}) is
+ * the way); the copy hashes what it streams (the engine's CopiedDigest), so verification reads
+ * only the target and a disk costs one pass. Standard input ({@code -}) is
  * read once: its disks must be asked for in archive order, each once.
  */
-public final class XvaRepository implements StorageRepository, StreamedSource {
+public final class XvaRepository implements StorageRepository {
     /** The path that stands for standard input. */
     public static final String STDIN = "-";
 
@@ -40,7 +36,6 @@ public final class XvaRepository implements StorageRepository, StreamedSource {
     private final String described;
     private final XvaHeader header;
     private final XvaCompression compression;
-    private final Map<String, DiskDigest> streamed = new ConcurrentHashMap<>();
     /** Standard input's one pass, or null for a file. */
     private XvaArchive stdin;
 
@@ -137,10 +132,9 @@ public final class XvaRepository implements StorageRepository, StreamedSource {
             throw new IOException("standard input was read to its end already; give the XVA as a file to read"
                     + " more than once");
         }
-        BlockDigester digester = new BlockDigester(v.virtualSize());
         XvaDisk disk;
         try {
-            disk = archive.disk(v.ref(), digester);
+            disk = archive.disk(v.ref());
         } catch (IOException | RuntimeException e) {
             if (file != null) {
                 archive.close();
@@ -148,18 +142,13 @@ public final class XvaRepository implements StorageRepository, StreamedSource {
             throw e;
         }
         boolean last = header.disks().get(header.disks().size() - 1).equals(v);
-        return new Streamed(disk, archive, uuid, digester, last);
+        return new Streamed(disk, archive, last);
     }
 
     /** An archive holds whole disks: a disk's own sectors are the disk. */
     @Override
     public VirtualDisk openOwnSectors(String uuid) throws IOException {
         return openVdi(uuid);
-    }
-
-    @Override
-    public DiskDigest streamedDigest(String uuid) {
-        return streamed.get(uuid);
     }
 
     @Override
@@ -171,22 +160,17 @@ public final class XvaRepository implements StorageRepository, StreamedSource {
     }
 
     /**
-     * One disk being streamed: on close, when every byte was read and checked, its digest is kept
-     * for verification; after the archive's last disk, the rest of the archive (its end marker)
-     * is checked too, so an archive cut after the last chunk still fails.
+     * One disk being streamed: on close, after the archive's last disk read whole, the rest of the
+     * archive (its end marker) is checked too, so an archive cut after the last chunk still fails.
      */
     private final class Streamed implements VirtualDisk {
         private final XvaDisk disk;
         private final XvaArchive archive;
-        private final String uuid;
-        private final BlockDigester digester;
         private final boolean last;
 
-        Streamed(XvaDisk disk, XvaArchive archive, String uuid, BlockDigester digester, boolean last) {
+        Streamed(XvaDisk disk, XvaArchive archive, boolean last) {
             this.disk = disk;
             this.archive = archive;
-            this.uuid = uuid;
-            this.digester = digester;
             this.last = last;
         }
 
@@ -213,11 +197,8 @@ public final class XvaRepository implements StorageRepository, StreamedSource {
         @Override
         public void close() throws IOException {
             try {
-                if (disk.complete()) {
-                    if (last) {
-                        archive.verifyRest();
-                    }
-                    streamed.put(uuid, digester.finish());
+                if (disk.complete() && last) {
+                    archive.verifyRest();
                 }
             } finally {
                 if (file != null) {

@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.smapimigrate.disk.CopyObserver;
 import org.smapimigrate.disk.ImageDefectException;
 
 /**
@@ -28,7 +27,6 @@ final class ChunkWalk {
     private final TarArchiveInputStream tar;
     private final XvaVdi vdi;
     private final String file;
-    private final CopyObserver observer;
     private final byte[] chunk = new byte[CHUNK];
     private long pos;
     private long lastNumber = -1;
@@ -45,11 +43,10 @@ final class ChunkWalk {
         }
     }
 
-    ChunkWalk(TarArchiveInputStream tar, XvaVdi vdi, String file, CopyObserver observer) {
+    ChunkWalk(TarArchiveInputStream tar, XvaVdi vdi, String file) {
         this.tar = tar;
         this.vdi = vdi;
         this.file = file;
-        this.observer = observer;
     }
 
     /** Where the last member this walk read ends in the tar stream, or -1 if it read none. */
@@ -69,17 +66,10 @@ final class ChunkWalk {
         if (p == null) {
             p = read();
         }
-        if (p != null && observer != null) {
-            if (p.data() == null) {
-                observer.zeros(p.offset(), p.length());
-            } else {
-                observer.data(p.offset(), p.data().duplicate());
-            }
-        }
         return p;
     }
 
-    /** Reads every remaining chunk (checking each) without handing anything out but to the observer. */
+    /** Reads every remaining chunk (checking each) without handing anything out. */
     void drain() throws IOException {
         while (next() != null) {
             // checked and observed

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.smapimigrate.disk.CopyObserver;
 import org.smapimigrate.disk.ImageDefectException;
 
 /**
@@ -115,10 +114,9 @@ public final class XvaArchive implements Closeable {
 
     /**
      * Disk {@code ref} as a disk read once, front to back. Disks before it in the archive are read
-     * and checked first. {@code observer} (may be null) sees every byte of the disk in order as it
-     * is read off the archive, for a digest that needs no second pass.
+     * and checked first.
      */
-    public XvaDisk disk(String ref, CopyObserver observer) throws IOException {
+    public XvaDisk disk(String ref) throws IOException {
         List<XvaVdi> disks = header.disks();
         int i = 0;
         while (i < disks.size() && !disks.get(i).ref().equals(ref)) {
@@ -137,7 +135,7 @@ public final class XvaArchive implements Closeable {
             drain(disks.get(nextDisk++));
         }
         nextDisk++;
-        walking = new ChunkWalk(tar, disks.get(i), file, observer);
+        walking = new ChunkWalk(tar, disks.get(i), file);
         return new XvaDisk(walking, disks.get(i), file + " " + ref);
     }
 
@@ -194,7 +192,7 @@ public final class XvaArchive implements Closeable {
     }
 
     private void drain(XvaVdi vdi) throws IOException {
-        ChunkWalk w = new ChunkWalk(tar, vdi, file, null);
+        ChunkWalk w = new ChunkWalk(tar, vdi, file);
         w.drain();
         noteEnd(w);
     }

@@ -27,7 +27,7 @@ class XvaFuzzTest {
         try (XvaArchive a = XvaArchive.open(new ByteArrayInputStream(input), "fuzz.xva")) {
             ByteBuffer buf = ByteBuffer.allocate(64 << 10);
             for (XvaVdi v : a.header().disks()) {
-                XvaDisk d = a.disk(v.ref(), null);
+                XvaDisk d = a.disk(v.ref());
                 for (long at = 0; at < d.size(); at += buf.capacity()) {
                     buf.clear().limit((int) Math.min(buf.capacity(), d.size() - at));
                     d.read(buf, at);

@@ -26,7 +26,7 @@ final class XvaReading {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (XvaArchive a = XvaArchive.open(in, name)) {
             for (XvaVdi v : a.header().disks()) {
-                XvaDisk d = a.disk(v.ref(), null);
+                XvaDisk d = a.disk(v.ref());
                 byte[] content = new byte[(int) d.size()];
                 // Uneven reads, as a copy's window and chunk sizes fall.
                 int step = 300 * 1024 + 512;
