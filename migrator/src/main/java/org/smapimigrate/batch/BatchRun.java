@@ -26,6 +26,14 @@ public final class BatchRun {
         void sleep(Duration d) throws InterruptedException;
     }
 
+    /** Hears each volume's outcome as it is recorded (the command line prints one line per volume). */
+    public interface Listener {
+        Listener NONE = (job, state, copiedBytes) -> { };
+
+        /** {@code copiedBytes}: what this run wrote for it; 0 for one found done (or rechecked). */
+        void recorded(Job job, VolumeState state, long copiedBytes);
+    }
+
     /** What a run did, for the summary and the exit code. */
     public record Result(int done, int alreadyDone, long copiedBytes, int failed, int left, boolean paused,
                          List<String> failures) {
@@ -40,6 +48,7 @@ public final class BatchRun {
     private final VolumeMigration migration;
     private final Consumer<String> log;
     private final Duration firstBackoff;
+    private Listener listener = Listener.NONE;
 
     public BatchRun(Path stateDir, Clock clock, Sleeper sleeper, Duration firstBackoff, VolumeMigration migration,
                     Consumer<String> log) {
@@ -49,6 +58,12 @@ public final class BatchRun {
         this.firstBackoff = firstBackoff;
         this.migration = migration;
         this.log = log;
+    }
+
+    /** Reports each volume's recorded outcome to {@code l}; returns this run. */
+    public BatchRun listen(Listener l) {
+        this.listener = l;
+        return this;
     }
 
     /** Runs the jobs over their volumes (listed by the caller from what this host sees). */
@@ -65,8 +80,9 @@ public final class BatchRun {
             boolean windowClosed = false;
             for (Volume v : volumes.getOrDefault(job.name(), List.of())) {
                 VolumeState s = states.get(v.sr(), v.vdi());
-                if (s.status() == VolumeState.Status.DONE) {
+                if (s.status() == VolumeState.Status.DONE && stillDone(job, s, states)) {
                     already++;
+                    listener.recorded(job, s, 0);
                     continue;
                 }
                 if (windowClosed || job.window().isPresent()
@@ -78,6 +94,7 @@ public final class BatchRun {
                 }
                 int attempts = s.attempts();
                 VolumeState outcome = null;
+                long lastCopied = 0;
                 for (int i = 0; i <= job.retries(); i++) {
                     if (i > 0) {
                         Duration wait = firstBackoff.multipliedBy(1L << Math.min(i - 1, 6));
@@ -90,6 +107,7 @@ public final class BatchRun {
                         VolumeMigration.Done d = migration.migrate(job, v.sr(), v.vdi(), states.engineDir());
                         outcome = s.with(VolumeState.Status.DONE, d.digest(), null, attempts);
                         copied += d.copiedBytes();
+                        lastCopied = d.copiedBytes();
                         break;
                     } catch (InterruptedException e) {
                         throw e;
@@ -100,6 +118,7 @@ public final class BatchRun {
                     }
                 }
                 states.put(outcome);
+                listener.recorded(job, outcome, lastCopied);
                 if (outcome.status() == VolumeState.Status.DONE) {
                     done++;
                 } else {
@@ -109,5 +128,25 @@ public final class BatchRun {
             }
         }
         return new Result(done, already, copied, failed, left, paused, failures);
+    }
+
+    /**
+     * The cheap check of a volume recorded done (the engine rechecks its finished plan on the
+     * target); one that no longer holds is run again, and the log says why.
+     */
+    private boolean stillDone(Job job, VolumeState s, JobStates states) throws InterruptedException {
+        String why;
+        try {
+            if (migration.stillDone(job, s, states.engineDir())) {
+                return true;
+            }
+            why = "its manifest or target volume no longer matches digest " + s.digest();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+        }
+        log.accept(job.name() + ": " + s.vdi() + " was done but " + why + "; running it again");
+        return false;
     }
 }

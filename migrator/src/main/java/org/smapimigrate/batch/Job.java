@@ -7,23 +7,41 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One job of a batch: which SMAPIv1 SRs, which of their VDIs ({@code vdis} empty means all), into
- * which SMAPIv3 target (the same choices as migrate's target options), and how.
+ * One job of a batch: which SMAPIv1 SRs (or XVA archives), which of their VDIs ({@code vdis}
+ * empty means all), into which SMAPIv3 target (the same choices as migrate's target options), and
+ * how.
  *
+ * @param sourceSrs     the sources as the job file names them: SR paths, or XVA files when
+ *                      {@code kind} is {@link SourceKind#XVA}
+ * @param vdis          VDI uuids; for XVA sources also a disk's name or export id ({@code Ref:N})
  * @param targetSr      --target-sr: an SR of the bundled plugin in this directory
  * @param volumePlugin  --volume-plugin: an installed plugin's SR, with {@code srConfig}
  * @param plugins       --plugins: the plugin root
  * @param window        when new volumes may start; empty means at any time
  * @param bandwidth     bytes per second shared by all volumes of the run; empty means no limit
  * @param retries       further attempts of a failed volume, with backoff
+ * @param kind          what {@code sourceSrs} are
+ * @param force         error-level plan risks accepted by code, as migrate's --force
  */
 public record Job(String name, List<Path> sourceSrs, List<String> vdis, Path targetSr, String volumePlugin,
         Map<String, String> srConfig, Path plugins, Optional<Window> window, OptionalLong bandwidth,
-        int concurrency, int retries) {
+        int concurrency, int retries, SourceKind kind, List<String> force) {
+    /** What a job's sources are. */
+    public enum SourceKind { SR, XVA }
+
     public Job {
         sourceSrs = List.copyOf(sourceSrs);
         vdis = List.copyOf(vdis);
         srConfig = Map.copyOf(srConfig);
+        force = List.copyOf(force);
+    }
+
+    /** A job over SMAPIv1 SRs accepting no risk. */
+    public Job(String name, List<Path> sourceSrs, List<String> vdis, Path targetSr, String volumePlugin,
+               Map<String, String> srConfig, Path plugins, Optional<Window> window, OptionalLong bandwidth,
+               int concurrency, int retries) {
+        this(name, sourceSrs, vdis, targetSr, volumePlugin, srConfig, plugins, window, bandwidth, concurrency,
+                retries, SourceKind.SR, List.of());
     }
 
     public boolean allVdis() {

@@ -27,15 +27,19 @@ import java.util.regex.Pattern;
  * <pre>
  * jobs:
  *   - name: night-1                  # [A-Za-z0-9._-], unique: names the job's state directory
- *     source: { sr: [/srv/sr1] }     # one SR path or a list
- *     selection: all                 # or { vdis: [uuid, ...] }
+ *     source: { sr: [/srv/sr1] }     # one SR path or a list; or { xva: [vm.xva, ...] }
+ *     selection: all                 # or { vdis: [uuid, ...] } (XVA disks also by name or Ref:N)
  *     target: { target-sr: /srv/v3 } # or volume-plugin + sr-config (+ plugins)
- *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3 }
+ *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3,
+ *                force: [risk-code] }
  * </pre>
  */
 public final class JobFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** An XVA disk's other names: its export id, or a name label without control characters. */
+    private static final Pattern XVA_DISK = Pattern.compile("Ref:[0-9]{1,9}|[^\\p{Cntrl}]{1,255}");
+    private static final Pattern RISK_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private final Path file;
     private final Path base;
@@ -92,8 +96,10 @@ public final class JobFile {
             throw at(nameNode.line, nameNode.key, "'" + name + "' is not a job name; use letters, digits, '.', '_', '-'"
                     + " (up to 64, starting with a letter or digit): it names the job's state directory");
         }
-        List<Path> srs = source(required(m, "source", j));
-        List<String> vdis = selection(required(m, "selection", j));
+        Node sourceNode = required(m, "source", j);
+        Job.SourceKind kind = map(sourceNode, sourceNode.key).containsKey("xva") ? Job.SourceKind.XVA : Job.SourceKind.SR;
+        List<Path> srs = source(sourceNode);
+        List<String> vdis = selection(required(m, "selection", j), kind);
         Node target = required(m, "target", j);
         Map<String, Node> t = map(target, target.key);
         only(t, Set.of("target-sr", "volume-plugin", "sr-config", "plugins"), target);
@@ -117,10 +123,11 @@ public final class JobFile {
         OptionalLong bandwidth = OptionalLong.empty();
         int concurrency = 1;
         int retries = 2;
+        List<String> force = new ArrayList<>();
         if (m.containsKey("options")) {
             Node o = m.get("options");
             Map<String, Node> om = map(o, o.key);
-            only(om, Set.of("verification", "window", "bandwidth", "concurrency", "retries"), o);
+            only(om, Set.of("verification", "window", "bandwidth", "concurrency", "retries", "force"), o);
             if (om.containsKey("verification")) {
                 Node v = om.get("verification");
                 if (!scalar(v).equals("full")) {
@@ -142,33 +149,49 @@ public final class JobFile {
             if (om.containsKey("retries")) {
                 retries = count(om.get("retries"), 0, 20);
             }
+            if (om.containsKey("force")) {
+                for (Node c : list(om.get("force"))) {
+                    String code = scalar(c);
+                    if (!RISK_CODE.matcher(code).matches()) {
+                        throw at(c.line, c.key, "'" + code + "' is not a risk code; write the codes 'plan' lists,"
+                                + " e.g. block-cut-short");
+                    }
+                    force.add(code);
+                }
+            }
         }
-        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, window, bandwidth, concurrency, retries);
+        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, window, bandwidth, concurrency, retries,
+                kind, force);
     }
 
     private List<Path> source(Node s) {
         Map<String, Node> m = map(s, s.key);
-        if (m.containsKey("xapi") || m.containsKey("xva")) {
-            String k = m.containsKey("xapi") ? "xapi" : "xva";
-            throw at(m.get(k).line, s.key + "." + k, "not supported by batch yet; name SMAPIv1 SR paths with 'sr'");
+        if (m.containsKey("xapi")) {
+            throw at(m.get("xapi").line, s.key + ".xapi", "not supported by batch yet; name SMAPIv1 SR paths with 'sr'"
+                    + " or XVA files with 'xva'");
         }
-        only(m, Set.of("sr"), s);
-        Node sr = required(m, "sr", s);
+        only(m, Set.of("sr", "xva"), s);
+        if (m.containsKey("sr") && m.containsKey("xva")) {
+            throw at(m.get("xva").line, s.key + ".xva", "a job reads SRs or XVA files, not both; make two jobs");
+        }
+        String k = m.containsKey("xva") ? "xva" : "sr";
+        Node sr = required(m, k, s);
         List<Path> out = new ArrayList<>();
-        if (sr.kind == Node.Kind.LIST) {
-            if (sr.list.isEmpty()) {
-                throw at(sr.line, sr.key, "is empty; name at least one SR path");
-            }
-            for (Node n : sr.list) {
-                out.add(path(n));
-            }
-        } else {
-            out.add(path(sr));
+        for (Node n : sr.kind == Node.Kind.LIST ? list(sr) : List.of(sr)) {
+            out.add(path(n));
         }
         return out;
     }
 
-    private List<String> selection(Node s) {
+    /** A non-empty list. */
+    private List<Node> list(Node n) {
+        if (n.kind != Node.Kind.LIST || n.list.isEmpty()) {
+            throw at(n.line, n.key, "must be a list of at least one value");
+        }
+        return n.list;
+    }
+
+    private List<String> selection(Node s, Job.SourceKind kind) {
         if (s.kind == Node.Kind.SCALAR) {
             if (!s.text.equals("all")) {
                 throw at(s.line, s.key, "'" + s.text + "' is not a selection; write 'all' or { vdis: [uuid, ...] }");
@@ -184,10 +207,14 @@ public final class JobFile {
         List<String> out = new ArrayList<>();
         for (Node n : v.list) {
             String u = scalar(n);
-            if (!UUID.matcher(u).matches()) {
-                throw at(n.line, n.key, "'" + u + "' is not a VDI uuid (8-4-4-4-12 hex digits)");
+            if (UUID.matcher(u).matches()) {
+                out.add(u.toLowerCase(java.util.Locale.ROOT));
+            } else if (kind == Job.SourceKind.XVA && XVA_DISK.matcher(u).matches()) {
+                out.add(u); // a disk's name or Ref:N, resolved against the archive's ova.xml
+            } else {
+                throw at(n.line, n.key, "'" + u.replaceAll("\\p{Cntrl}", "?") + "' is not a VDI uuid (8-4-4-4-12 hex digits)"
+                        + (kind == Job.SourceKind.XVA ? ", a disk name or Ref:N" : ""));
             }
-            out.add(u.toLowerCase(java.util.Locale.ROOT));
         }
         return out;
     }
