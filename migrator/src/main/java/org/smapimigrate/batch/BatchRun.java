@@ -28,10 +28,13 @@ public final class BatchRun {
 
     /** Hears each volume's outcome as it is recorded (the command line prints one line per volume). */
     public interface Listener {
-        Listener NONE = (job, state, copiedBytes) -> { };
+        Listener NONE = (job, state, copiedBytes, wasDone) -> { };
 
-        /** {@code copiedBytes}: what this run wrote for it; 0 for one found done (or rechecked). */
-        void recorded(Job job, VolumeState state, long copiedBytes);
+        /**
+         * @param copiedBytes what this run wrote for it (a snapshot tree's bytes come with its first volume)
+         * @param wasDone     recorded done before this run, and the cheap check says it still is
+         */
+        void recorded(Job job, VolumeState state, long copiedBytes, boolean wasDone);
     }
 
     /** What a run did, for the summary and the exit code. */
@@ -82,7 +85,7 @@ public final class BatchRun {
                 VolumeState s = states.get(v.sr(), v.vdi());
                 if (s.status() == VolumeState.Status.DONE && stillDone(job, s, states)) {
                     already++;
-                    listener.recorded(job, s, 0);
+                    listener.recorded(job, s, 0, true);
                     continue;
                 }
                 if (windowClosed || job.window().isPresent()
@@ -118,7 +121,7 @@ public final class BatchRun {
                     }
                 }
                 states.put(outcome);
-                listener.recorded(job, outcome, lastCopied);
+                listener.recorded(job, outcome, lastCopied, false);
                 if (outcome.status() == VolumeState.Status.DONE) {
                     done++;
                 } else {

@@ -52,6 +52,19 @@ public final class RunLock implements AutoCloseable {
         return new RunLock(ch, lock);
     }
 
+    /**
+     * Who took the lock last, as the lock file says ("pid N on HOST since T"), without taking it:
+     * a status must never make a starting run think another holds it. Empty when no run ever did.
+     */
+    public static java.util.Optional<String> lastHolder(Path stateDir) throws IOException {
+        Path file = stateDir.resolve("batch.lock");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        String s = Files.readString(file, StandardCharsets.UTF_8).strip().replaceAll("\\p{Cntrl}", "?");
+        return s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(s);
+    }
+
     static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();

@@ -11,6 +11,8 @@ import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.inventory.VdiEntry;
 import org.smapimigrate.inventory.VdiRole;
+import org.smapimigrate.plan.SnapshotInfo;
+import org.smapimigrate.plan.SnapshotRecords;
 import org.smapimigrate.source.XvaRepository;
 
 /**
@@ -25,11 +27,13 @@ import org.smapimigrate.source.XvaRepository;
  */
 public final class SourceSelection {
     private final SrInventory inventory;
+    private final Map<String, SnapshotInfo> snapshots;
     private final List<String> selected;
     private final Map<String, VdiEntry> byUuid = new HashMap<>();
 
-    private SourceSelection(SrInventory inventory, List<String> selected) {
+    private SourceSelection(SrInventory inventory, Map<String, SnapshotInfo> snapshots, List<String> selected) {
         this.inventory = inventory;
+        this.snapshots = snapshots;
         this.selected = List.copyOf(selected);
         for (VdiEntry v : inventory.vdis()) {
             byUuid.putIfAbsent(v.uuid(), v);
@@ -58,11 +62,16 @@ public final class SourceSelection {
                 }
             }
         }
-        return new SourceSelection(inv, new ArrayList<>(out));
+        return new SourceSelection(inv, SnapshotRecords.of(source), new ArrayList<>(out));
     }
 
     public SrInventory inventory() {
         return inventory;
+    }
+
+    /** What the SR itself records about snapshots (an LVHD SR's MGT volume), for the planner. */
+    public Map<String, SnapshotInfo> snapshots() {
+        return snapshots;
     }
 
     /** The selected VDI ids, in inventory order. */
