@@ -90,6 +90,10 @@ public final class BatchRun {
                 }
                 if (windowClosed || job.window().isPresent()
                         && !job.window().get().contains(LocalTime.now(clock))) {
+                    if (!windowClosed) {
+                        log.accept(job.name() + ": outside its window " + job.window().get()
+                                + "; no new volume starts, the next run in the window goes on");
+                    }
                     windowClosed = true;
                     paused = true;
                     left++;
