@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link FileChannel#lock} takes on Linux) belong to the process: they exclude other processes,
  * and over NFS other hosts (NFSv3 through the NLM lock manager, NFSv4 in the protocol), but not
  * two threads of one JVM, which instead get an OverlappingFileLockException. So a JVM-wide lock
- * per file comes first, then the file lock. The holder is never long: no copy runs under it.
+ * comes first, then the file lock. The holder is never long: no copy runs under it.
+ *
+ * <p>One JVM-wide lock for all files, not one per file: the kernel's deadlock detection for fcntl
+ * locks sees processes, not threads, so a process whose one thread holds file X while another
+ * waits for Y, against a process doing the reverse, gets EDEADLK although no thread waits for
+ * itself. Holding at most one file lock per process at a time makes such a cycle impossible.
  */
 final class SharedFileLock {
     /** Runs under the lock. */
@@ -24,14 +28,17 @@ final class SharedFileLock {
         T run() throws IOException;
     }
 
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
+    private static final ReentrantLock IN_JVM = new ReentrantLock();
 
     private SharedFileLock() {
     }
 
     static <T> T with(Path lockFile, Section<T> section) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
-        ReentrantLock jvm = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
+        if (IN_JVM.isHeldByCurrentThread()) {
+            throw new IllegalStateException("nested file lock sections: " + key);
+        }
+        ReentrantLock jvm = IN_JVM;
         jvm.lock();
         try {
             Files.createDirectories(key.getParent());
