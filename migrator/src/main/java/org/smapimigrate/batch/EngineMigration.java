@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.execute.RunSummary;
@@ -38,7 +39,7 @@ public final class EngineMigration implements VolumeMigration {
     private final RunEvents events;
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     /** Units this process ran (or rechecked), by plan file, with bytes not yet reported for a volume. */
-    private final Map<Path, long[]> ran = new HashMap<>();
+    private final Map<Path, long[]> ran = new ConcurrentHashMap<>();
 
     /**
      * @param targets the job's target as a plan records it (the command line's target choice)
@@ -81,8 +82,17 @@ public final class EngineMigration implements VolumeMigration {
         return new RateLimitedRepository(source, b);
     }
 
-    /** Runs the unit's plan unless this process did already; returns the bytes the run wrote. */
+    /**
+     * Runs the unit's plan unless this process did already, under its {@link PlanLock}; returns
+     * the bytes the run wrote.
+     */
     private long run(Unit u, Job job) throws IOException {
+        try (PlanLock lock = PlanLock.take(u.planFile())) {
+            return runLocked(u, job);
+        }
+    }
+
+    private long runLocked(Unit u, Job job) throws IOException {
         if (ran.containsKey(u.planFile())) {
             return 0;
         }
@@ -104,8 +114,11 @@ public final class EngineMigration implements VolumeMigration {
         Unit u = unit(job, sr, vdi, engineState);
         run(u, job);
         long[] unreported = ran.get(u.planFile());
-        long bytes = unreported[0];
-        unreported[0] = 0; // the unit's bytes are counted once, with the first of its volumes
+        long bytes;
+        synchronized (unreported) {
+            bytes = unreported[0];
+            unreported[0] = 0; // the unit's bytes are counted once, with the first of its volumes
+        }
         return new Done(digest(u, vdi), bytes);
     }
 

@@ -11,15 +11,17 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.smapimigrate.batch.BatchRun;
+import org.smapimigrate.batch.Claims;
+import org.smapimigrate.batch.Host;
 import org.smapimigrate.batch.EngineMigration;
 import org.smapimigrate.batch.HostSources;
 import org.smapimigrate.batch.Job;
 import org.smapimigrate.batch.JobVolumes;
 import org.smapimigrate.batch.RunLock;
-import org.smapimigrate.batch.VolumeState;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.report.Sizes;
 import org.smapimigrate.report.TerminalText;
@@ -77,6 +79,11 @@ final class BatchRunCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
+    @Option(names = "--host", paramLabel = "NAME",
+            description = "This host's name in the pool, for its lock and its claims on a shared state directory"
+                    + " (default: the machine's host name).")
+    String host;
+
     @Option(names = "--test-times", hidden = true, split = ",", paramLabel = "HH:MM",
             description = "Tests only: the local times the clock answers, one per reading.")
     List<LocalTime> testTimes;
@@ -96,9 +103,15 @@ final class BatchRunCommand implements Callable<Integer> {
             return BatchExit.USAGE;
         }
         Path stateDir = options.stateDir();
+        String me;
+        try {
+            me = host == null ? Host.local() : Host.check(host);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host: " + e.getMessage());
+        }
         RunLock lock;
         try {
-            lock = RunLock.take(stateDir);
+            lock = RunLock.take(stateDir, me);
         } catch (RunLock.Held e) {
             err.println("smapi-migrate: error: " + e.getMessage());
             err.flush();
@@ -108,13 +121,14 @@ final class BatchRunCommand implements Callable<Integer> {
             }
             return BatchExit.LOCKED;
         }
-        try (lock; HostSources sources = new HostSources(options.hostRoot,
+        try (lock; Claims claims = Claims.of(stateDir, me); HostSources sources = new HostSources(options.hostRoot,
                 p -> SourceRepositories.open(List.of(p)))) {
-            return run(jobs, stateDir, sources);
+            return run(jobs, stateDir, sources, claims);
         }
     }
 
-    private int run(List<Job> jobs, Path stateDir, HostSources sources) throws IOException, InterruptedException {
+    private int run(List<Job> jobs, Path stateDir, HostSources sources, Claims claims)
+            throws IOException, InterruptedException {
         Map<String, List<BatchRun.Volume>> volumes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Job job : jobs) {
@@ -133,7 +147,7 @@ final class BatchRunCommand implements Callable<Integer> {
         Clock clock = testTimes == null || testTimes.isEmpty() ? Clock.systemDefaultZone()
                 : new ScriptedClock(testTimes, ZoneId.systemDefault());
         BatchRun.Result r = new BatchRun(stateDir, clock, d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(10),
-                engine, this::note).listen(this::volume).run(jobs, volumes);
+                engine, this::note, claims).listen(this::volume).run(jobs, volumes);
         int failed = r.failed() + problems.size();
         int code = failed > 0 ? BatchExit.FAILED : r.paused() && r.left() > 0 ? BatchExit.WORK_LEFT : BatchExit.DONE;
         summary(r, problems, code);
@@ -162,32 +176,36 @@ final class BatchRunCommand implements Callable<Integer> {
         }
     }
 
-    /** One line per volume as its outcome is recorded. */
-    private void volume(Job job, VolumeState s, long copied, boolean wasDone) {
+    /** One line per volume as its outcome is known; those a closed window left are counted in the summary. */
+    private void volume(BatchRun.Outcome o) {
         if (options.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("event", "volume");
-            doc.put("job", job.name());
-            doc.put("sr", s.sr());
-            doc.put("vdi", s.vdi());
-            doc.put("status", s.status().name().toLowerCase(java.util.Locale.ROOT));
-            doc.put("was_done", wasDone);
-            doc.put("copied_bytes", copied);
-            doc.put("attempts", s.attempts());
-            doc.put("digest", s.digest());
-            doc.put("reason", s.reason());
+            doc.put("job", o.job());
+            doc.put("sr", o.sr());
+            doc.put("vdi", o.vdi());
+            doc.put("outcome", o.kind().name().toLowerCase(Locale.ROOT));
+            doc.put("copied_bytes", o.copiedBytes());
+            doc.put("attempts", o.attempts());
+            doc.put("digest", o.digest());
+            doc.put("reason", o.reason());
             BatchExit.print(out, doc);
             return;
         }
-        String what = switch (s.status()) {
-            case DONE -> wasDone ? "done before, still matches" : copied > 0 ? "done, " + Sizes.human(copied)
-                    + " copied" : "done, nothing copied";
-            case FAILED -> "FAILED after " + s.attempts() + (s.attempts() == 1 ? " attempt: " : " attempts: ")
-                    + s.reason();
-            default -> s.status().name().toLowerCase(java.util.Locale.ROOT);
+        String what = switch (o.kind()) {
+            case DONE -> o.copiedBytes() > 0 ? "done, " + Sizes.human(o.copiedBytes()) + " copied"
+                    : "done, nothing copied";
+            case ALREADY_DONE -> "done before, still matches";
+            case FAILED -> "FAILED after " + o.attempts() + (o.attempts() == 1 ? " attempt: " : " attempts: ")
+                    + o.reason();
+            case SKIPPED -> "skipped: " + o.reason();
+            case LEFT -> null;
         };
-        out.println(TerminalText.escape(job.name() + "  " + s.vdi() + "  " + what
-                + (s.digest() != null && !wasDone ? "  " + shortDigest(s.digest()) : "")));
+        if (what == null) {
+            return;
+        }
+        out.println(TerminalText.escape(o.job() + "  " + o.vdi() + "  " + what
+                + (o.digest() != null && o.kind() == BatchRun.Kind.DONE ? "  " + shortDigest(o.digest()) : "")));
         out.flush();
     }
 

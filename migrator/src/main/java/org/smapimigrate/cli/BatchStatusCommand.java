@@ -74,7 +74,7 @@ final class BatchStatusCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("jobs_file", options.jobs.toAbsolutePath().normalize().toString());
         doc.put("state", stateDir.toString());
-        doc.put("last_run", RunLock.lastHolder(stateDir).orElse(null));
+        doc.put("last_runs", RunLock.lastHolders(stateDir));
         Map<String, Tally> perJob = new LinkedHashMap<>();
         List<Failure> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -140,7 +140,11 @@ final class BatchStatusCommand implements Callable<Integer> {
         for (String n : notes) {
             out.println("  note: " + n);
         }
-        out.println("  last run: " + (doc.get("last_run") == null ? "none yet" : doc.get("last_run")));
+        Map<?, ?> runs = (Map<?, ?>) doc.get("last_runs");
+        if (runs.isEmpty()) {
+            out.println("  last run: none yet");
+        }
+        runs.forEach((h, who) -> out.println("  last run on " + h + ": " + who));
         out.flush();
         return 0;
     }
