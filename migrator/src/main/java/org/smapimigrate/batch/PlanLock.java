@@ -46,6 +46,7 @@ final class PlanLock implements AutoCloseable {
         }
         FileChannel ch = null;
         try {
+            java.nio.file.Files.createDirectories(key.getParent());
             ch = FileChannel.open(key.resolveSibling(key.getFileName() + ".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             while (true) {
