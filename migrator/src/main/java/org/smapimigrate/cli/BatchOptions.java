@@ -33,6 +33,15 @@ final class BatchOptions {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this manual and exit.")
     boolean help;
 
+    /** The plugin call limit, a non-positive one refused as a usage error. */
+    static java.time.Duration callLimit(picocli.CommandLine.Model.CommandSpec spec, long seconds) {
+        if (seconds <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--plugin-timeout must be a positive number of seconds");
+        }
+        return java.time.Duration.ofSeconds(seconds);
+    }
+
     Path stateDir() {
         if (state != null) {
             return state.toAbsolutePath().normalize();

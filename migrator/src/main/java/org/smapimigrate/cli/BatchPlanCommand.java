@@ -55,8 +55,9 @@ final class BatchPlanCommand implements Callable<Integer> {
     @Mixin
     BatchOptions options;
 
-    @Mixin
-    PluginOptions plugins;
+    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = PluginOptions.DEFAULT_TIMEOUT,
+            description = "Time limit for one plugin call (default: ${DEFAULT-VALUE}).")
+    long pluginTimeout;
 
     @Option(names = "--throughput", paramLabel = "RATE", converter = PlanCommand.ByteSize.class,
             description = "Copy rate for the estimate, bytes per second (e.g. 500M, as 'smapi-migrate bench'"
@@ -85,7 +86,7 @@ final class BatchPlanCommand implements Callable<Integer> {
                 TargetCapabilities caps;
                 try {
                     PluginQueryProbe probe = Planning.probe(BatchTargets.choice(job, options.hostRoot),
-                            plugins.callLimit());
+                            BatchOptions.callLimit(spec, pluginTimeout));
                     caps = probe.probe();
                     base = base.withCallCost(probe.callSeconds());
                 } catch (IOException | RuntimeException e) {

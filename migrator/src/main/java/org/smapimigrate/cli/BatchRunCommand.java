@@ -39,11 +39,13 @@ import picocli.CommandLine.Spec;
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%nDescription:%n",
         description = {
-            "Takes the state directory's lock (a second run exits at once with code 4,",
-            "naming the holder), lists each job's volumes from what this host sees (with",
-            "--host-root, the job's paths under that directory; a source this host does",
-            "not see is left to the hosts that do), and moves them one by one, jobs in",
-            "file order. The selected VDIs of one snapshot tree move together as one",
+            "Takes this host's lock on the state directory (a second run on the same",
+            "host exits at once with code 4, naming the holder), lists each job's",
+            "volumes from what this host sees (with --host-root, the job's paths under",
+            "that directory; a source this host does not see is left to the hosts that",
+            "do), and moves them, jobs in file order, up to a job's concurrency at once,",
+            "each claimed first: the hosts of a pool sharing the state directory never",
+            "take the same volume. The selected VDIs of one snapshot tree move together as one",
             "plan of the engine 'migrate' uses, so the tree is written once and its",
             "snapshots and clones are made on the target; every volume is read back and",
             "compared with its source before it counts as done.",
@@ -76,8 +78,9 @@ final class BatchRunCommand implements Callable<Integer> {
     @Mixin
     BatchOptions options;
 
-    @Mixin
-    PluginOptions plugins;
+    @Option(names = "--plugin-timeout", paramLabel = "SECONDS", defaultValue = PluginOptions.DEFAULT_TIMEOUT,
+            description = "Time limit for one plugin call (default: ${DEFAULT-VALUE}).")
+    long pluginTimeout;
 
     @Option(names = "--host", paramLabel = "NAME",
             description = "This host's name in the pool, for its lock and its claims on a shared state directory"
@@ -142,7 +145,7 @@ final class BatchRunCommand implements Callable<Integer> {
             });
         }
         Path root = options.hostRoot;
-        EngineMigration engine = new EngineMigration(sources, j -> BatchTargets.of(j, root), plugins.callLimit(),
+        EngineMigration engine = new EngineMigration(sources, j -> BatchTargets.of(j, root), BatchOptions.callLimit(spec, pluginTimeout),
                 engineEvents());
         Clock clock = testTimes == null || testTimes.isEmpty() ? Clock.systemDefaultZone()
                 : new ScriptedClock(testTimes, ZoneId.systemDefault());
