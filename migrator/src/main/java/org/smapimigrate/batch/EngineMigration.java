@@ -12,11 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.execute.RunSummary;
+import org.smapimigrate.execute.SourceLimit;
 import org.smapimigrate.execute.StateDirectory;
 import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.plan.Plan;
-import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.PlanTarget;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.Manifest;
@@ -54,7 +53,7 @@ public final class EngineMigration implements VolumeMigration {
     }
 
     /** One plan's worth: the source, the VDIs moved together, and where their plan is kept. */
-    private record Unit(StorageRepository source, StorageRepository limited, List<String> sourcePaths, List<String> vdis, PlanTarget target,
+    private record Unit(StorageRepository source, List<String> sourcePaths, List<String> vdis, PlanTarget target,
                         StateDirectory states, Path planFile) {
     }
 
@@ -71,15 +70,21 @@ public final class EngineMigration implements VolumeMigration {
         String srId = sel.inventory().uuid() != null ? sel.inventory().uuid() : sel.inventory().path();
         Path planFile = states.planFor(srId, vdis, target, false);
         List<String> paths = List.of(sources.where(sr).toAbsolutePath().normalize().toString());
-        return new Unit(source, limited(job, source), paths, vdis, target, states, planFile);
+        return new Unit(source, paths, vdis, target, states, planFile);
     }
 
-    private synchronized StorageRepository limited(Job job, StorageRepository source) {
+    /**
+     * The engine's hook every source read of the job's volumes passes through: one token bucket
+     * per job for the whole run, shared by the job's concurrent volumes (jobs run one after the
+     * other, so at any time the run reads at most the running job's rate). The same mechanism as
+     * {@code migrate --bandwidth}.
+     */
+    private synchronized SourceLimit limit(Job job) {
         if (job.bandwidth().isEmpty()) {
-            return source;
+            return SourceLimit.NONE;
         }
-        TokenBucket b = buckets.computeIfAbsent(job.name(), n -> TokenBucket.ofRate(job.bandwidth().getAsLong()));
-        return new RateLimitedRepository(source, b);
+        return RateLimitedDisk.through(
+                buckets.computeIfAbsent(job.name(), n -> TokenBucket.ofRate(job.bandwidth().getAsLong())));
     }
 
     /**
@@ -96,15 +101,8 @@ public final class EngineMigration implements VolumeMigration {
         if (ran.containsKey(u.planFile())) {
             return 0;
         }
-        if (!StateDirectory.resumable(u.planFile())) {
-            // Planned from the source itself: the planner reads an LVHD SR's snapshot records from
-            // its type, which the rate-limiting wrapper would hide. The run then finds this plan.
-            Plan p = VdiRun.plan(u.source(), u.sourcePaths(), u.vdis(), false, u.target(), callLimit);
-            u.states().create();
-            PlanJson.write(p, u.planFile());
-        }
-        RunSummary s = VdiRun.migrate(u.limited(), u.sourcePaths(), u.vdis(), u.target(), callLimit, u.states(),
-                events, new LinkedHashSet<>(job.force()), 1);
+        RunSummary s = VdiRun.migrate(u.source(), u.sourcePaths(), u.vdis(), u.target(), callLimit, u.states(),
+                events, new LinkedHashSet<>(job.force()), 1, limit(job));
         ran.put(u.planFile(), new long[] {s.runBytesWritten()});
         return s.runBytesWritten();
     }
