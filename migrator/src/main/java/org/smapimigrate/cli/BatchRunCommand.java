@@ -20,8 +20,10 @@ import org.smapimigrate.batch.Host;
 import org.smapimigrate.batch.EngineMigration;
 import org.smapimigrate.batch.HostSources;
 import org.smapimigrate.batch.Job;
+import org.smapimigrate.batch.JobStates;
 import org.smapimigrate.batch.JobVolumes;
 import org.smapimigrate.batch.RunLock;
+import org.smapimigrate.batch.summary.BatchSummary;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.report.Sizes;
 import org.smapimigrate.report.TerminalText;
@@ -60,7 +62,10 @@ import picocli.CommandLine.Spec;
             "finishes). A bandwidth limit holds for all source reads of the job.",
             "",
             "Prints one line per volume and a closing summary; --json prints one JSON",
-            "object per line instead (volume, note, done; failed on an error)."},
+            "object per line instead (volume, note, done; failed on an error). Each run",
+            "writes summary.json, summary.md and summary.html into STATE/hosts/HOST/",
+            "(this host's directory, so the hosts of a pool keep one each); the last",
+            "line (the done document's 'summary' with --json) names them."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExit status:%n",
         footer = {
@@ -126,12 +131,13 @@ final class BatchRunCommand implements Callable<Integer> {
         }
         try (lock; Claims claims = Claims.of(stateDir, me); HostSources sources = new HostSources(options.hostRoot,
                 p -> SourceRepositories.open(List.of(p)))) {
-            return run(jobs, stateDir, sources, claims);
+            return run(jobs, stateDir, me, sources, claims);
         }
     }
 
-    private int run(List<Job> jobs, Path stateDir, HostSources sources, Claims claims)
+    private int run(List<Job> jobs, Path stateDir, String me, HostSources sources, Claims claims)
             throws IOException, InterruptedException {
+        Instant started = Instant.now();
         Map<String, List<BatchRun.Volume>> volumes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Job job : jobs) {
@@ -153,7 +159,15 @@ final class BatchRunCommand implements Callable<Integer> {
                 engine, this::note, claims).listen(this::volume).run(jobs, volumes);
         int failed = r.failed() + problems.size();
         int code = failed > 0 ? BatchExit.FAILED : r.paused() && r.left() > 0 ? BatchExit.WORK_LEFT : BatchExit.DONE;
-        summary(r, problems, code);
+        // This host's own directory: on a state directory the pool shares, each host's summary
+        // stays beside its lock instead of the last host's overwriting the others'.
+        Path summaryDir = RunLock.hostDir(stateDir, me);
+        Map<String, JobStates> states = new LinkedHashMap<>();
+        for (Job job : jobs) {
+            states.put(job.name(), JobStates.load(stateDir, job.name()));
+        }
+        BatchSummary.write(summaryDir, me, jobs, states, r, started, Instant.now());
+        summary(r, problems, code, summaryDir);
         return code;
     }
 
@@ -218,7 +232,7 @@ final class BatchRunCommand implements Callable<Integer> {
         return hex.length() > 16 ? hex.substring(0, 16) + "…" : hex;
     }
 
-    private void summary(BatchRun.Result r, List<String> problems, int code) {
+    private void summary(BatchRun.Result r, List<String> problems, int code, Path summaryDir) {
         List<String> failures = new ArrayList<>(r.failures());
         failures.addAll(problems);
         boolean nothing = r.copiedBytes() == 0;
@@ -234,6 +248,7 @@ final class BatchRunCommand implements Callable<Integer> {
             doc.put("left", r.left());
             doc.put("window_closed", r.paused());
             doc.put("failures", failures);
+            doc.put("summary", summaryDir.resolve("summary.json").toString());
             doc.put("exit_code", code);
             BatchExit.print(out, doc);
             return;
@@ -251,6 +266,7 @@ final class BatchRunCommand implements Callable<Integer> {
         for (String f : failures) {
             out.println(TerminalText.escape("  failed: " + f));
         }
+        out.println(TerminalText.escape("summary: " + summaryDir.resolve("summary.html") + " (also summary.md, summary.json)"));
         out.flush();
     }
 }

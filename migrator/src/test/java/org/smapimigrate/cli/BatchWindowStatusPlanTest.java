@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smapimigrate.batch.Host;
 import org.smapimigrate.batch.JobStates;
+import org.smapimigrate.batch.RunLock;
 import org.smapimigrate.batch.VolumeState;
 import org.smapimigrate.testing.Corpus;
 
@@ -65,6 +67,16 @@ class BatchWindowStatusPlanTest {
         assertTrue(first.err().contains("trees: outside its window 22:00-06:00"), first.err());
         assertTrue(first.out().contains("trees  " + DEEP + "  done, "), first.out());
         assertTrue(first.out().contains("1 done by this run") && first.out().contains("3 left"), first.out());
+        // The summary, in this host's directory of the state, named on the last line.
+        Path hostDir = RunLock.hostDir(Path.of(state), Host.local());
+        assertTrue(first.out().strip().endsWith("summary: " + hostDir.resolve("summary.html")
+                + " (also summary.md, summary.json)"), first.out());
+        JsonNode firstSummary = new ObjectMapper().readTree(hostDir.resolve("summary.json").toFile());
+        assertEquals("paused", firstSummary.get("status").asText(), firstSummary.toString());
+        assertEquals(1, firstSummary.at("/total/done").asInt());
+        assertEquals(3, firstSummary.at("/total/left").asInt());
+        assertTrue(Files.readString(hostDir.resolve("summary.md")).contains("trees"));
+        assertTrue(Files.readString(hostDir.resolve("summary.html")).contains("trees"));
         Map<String, VolumeState> recorded = states(state, "trees");
         assertEquals(VolumeState.Status.DONE, recorded.get(DEEP).status());
         assertEquals(1, recorded.size(), "volumes the window left are not recorded: " + recorded);
@@ -73,6 +85,22 @@ class BatchWindowStatusPlanTest {
         CliRun second = CliRun.of("batch", "run", all.toString(), "--state", state, "--test-times", "06:30");
         assertEquals(1, second.exitCode(), "a failure outweighs work left: " + second.out() + second.err());
         assertTrue(second.out().contains("nowhere  " + RAW + "  FAILED after 1 attempt: "), second.out());
+        // The same with --json: the closing document names the summary, which names the failure.
+        CliRun secondJson = CliRun.of("batch", "run", all.toString(), "--state", state, "--test-times", "06:30",
+                "--json");
+        assertEquals(1, secondJson.exitCode(), secondJson.out() + secondJson.err());
+        List<String> lines = secondJson.out().lines().toList();
+        JsonNode done = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("done", done.get("event").asText(), done.toString());
+        assertEquals(1, done.get("exit_code").asInt());
+        assertEquals(hostDir.resolve("summary.json").toString(), done.get("summary").asText());
+        JsonNode failedSummary = new ObjectMapper().readTree(Path.of(done.get("summary").asText()).toFile());
+        assertEquals("failed", failedSummary.get("status").asText(), failedSummary.toString());
+        assertEquals("nowhere", failedSummary.at("/failed/0/job").asText());
+        assertEquals(RAW, failedSummary.at("/failed/0/vdi").asText());
+        assertEquals(2, failedSummary.at("/failed/0/attempts").asInt(), "both runs' attempts");
+        assertEquals("failed", failedSummary.at("/jobs/1/status").asText());
+        assertEquals("paused", failedSummary.at("/jobs/0/status").asText());
 
         CliRun status = CliRun.of("batch", "status", all.toString(), "--state", state);
         assertEquals(0, status.exitCode(), status.err());
@@ -82,7 +110,7 @@ class BatchWindowStatusPlanTest {
                 status.out());
         assertTrue(status.out().contains("overall: 5 volumes, 3 pending, 0 running, 1 done, 1 failed, 0 skipped"),
                 status.out());
-        assertTrue(status.out().contains("failed  nowhere  " + RAW) && status.out().contains("attempts 1: "),
+        assertTrue(status.out().contains("failed  nowhere  " + RAW) && status.out().contains("attempts 2: "),
                 status.out());
         JsonNode sj = json(CliRun.of("batch", "status", all.toString(), "--state", state, "--json"));
         assertEquals(3, sj.at("/jobs/trees/counts/pending").asInt());
@@ -90,7 +118,7 @@ class BatchWindowStatusPlanTest {
         assertEquals(1, sj.at("/overall/counts/failed").asInt());
         assertEquals(5, sj.at("/overall/volumes").asInt());
         assertEquals(RAW, sj.at("/failures/0/vdi").asText());
-        assertEquals(1, sj.at("/failures/0/attempts").asInt());
+        assertEquals(2, sj.at("/failures/0/attempts").asInt());
         assertTrue(sj.at("/failures/0/reason").asText().length() > 0);
         // The corpus manifest's allocation of the deep chain's five images: what is done.
         assertEquals(allocated(DEEP), sj.at("/jobs/trees/bytes_done").asLong());
