@@ -181,7 +181,7 @@ class BatchKillTest {
      * The SR holds exactly the volumes the engine's plans (in the state directory) make: one per
      * volume-making step, each once, each complete. Returns their keys.
      */
-    private static Set<String> exactlyThePlannedVolumesOnce(Path state, Path target) throws Exception {
+    static Set<String> exactlyThePlannedVolumesOnce(Path state, Path target) throws Exception {
         Set<String> planned = new HashSet<>();
         try (Stream<Path> s = Files.walk(state)) {
             for (Path f : (Iterable<Path>) s.filter(x -> x.toString().endsWith(".plan.json"))::iterator) {
@@ -207,7 +207,7 @@ class BatchKillTest {
     }
 
     /** Plain SHA-256 of the volume's first {@code size} bytes, and SHA-256 over its 2 MiB blocks' SHA-256s. */
-    private static String[] readBack(TargetSr t, Volume listed, Long size) throws Exception {
+    static String[] readBack(TargetSr t, Volume listed, Long size) throws Exception {
         assertNotNull(size, listed.toString());
         Volume v = t.plugin().volumeStat(t.sr(), listed.key());
         MessageDigest whole = MessageDigest.getInstance("SHA-256");
@@ -233,7 +233,7 @@ class BatchKillTest {
     }
 
     /** What XAPI shows as VDIs in both corpora (non-hidden leaves and raw VDIs), from their manifests. */
-    private static Set<String> userVdis() {
+    static Set<String> userVdis() {
         Set<String> out = new TreeSet<>();
         for (JsonNode e : Corpus.manifest().get("entries")) {
             String uuid = e.path("vdi_uuid").asText();
@@ -252,7 +252,7 @@ class BatchKillTest {
         return out;
     }
 
-    private static Map<String, Long> sizes() {
+    static Map<String, Long> sizes() {
         Map<String, Long> m = new HashMap<>(BatchWindowStatusPlanTest.sizes());
         for (JsonNode v : LvmCorpus.sr().get("vdis")) {
             m.put(v.get("uuid").asText(), v.get("virtual_size").asLong());
