@@ -1,10 +1,13 @@
 package org.smapimigrate.batch;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,10 @@ import org.smapimigrate.execute.SourceLimit;
 import org.smapimigrate.execute.StateDirectory;
 import org.smapimigrate.execute.VdiRun;
 import org.smapimigrate.inventory.StorageRepository;
+import org.smapimigrate.migrate.BundledPluginRoot;
+import org.smapimigrate.migrate.TargetSr;
 import org.smapimigrate.plan.PlanTarget;
+import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.Manifest;
 import org.smapimigrate.verify.ManifestFile;
@@ -36,7 +42,8 @@ public final class EngineMigration implements VolumeMigration {
     private final Function<Job, PlanTarget> targets;
     private final Duration callLimit;
     private final RunEvents events;
-    private final Map<String, TokenBucket> buckets = new HashMap<>();
+    /** Each job's bandwidth limit for the run ({@link JobBandwidth}). */
+    private final Function<Job, SourceLimit> limits;
     /** Units this process ran (or rechecked), by plan file, with bytes not yet reported for a volume. */
     private final Map<Path, long[]> ran = new ConcurrentHashMap<>();
 
@@ -46,15 +53,22 @@ public final class EngineMigration implements VolumeMigration {
      */
     public EngineMigration(HostSources sources, Function<Job, PlanTarget> targets, Duration callLimit,
                            RunEvents events) {
+        this(sources, targets, callLimit, events, new JobBandwidth()::of);
+    }
+
+    /** @param limits what each job's source reads pass through (tests time the reads behind it) */
+    public EngineMigration(HostSources sources, Function<Job, PlanTarget> targets, Duration callLimit,
+                           RunEvents events, Function<Job, SourceLimit> limits) {
         this.sources = sources;
         this.targets = targets;
         this.callLimit = callLimit;
         this.events = events;
+        this.limits = limits;
     }
 
     /** One plan's worth: the source, the VDIs moved together, and where their plan is kept. */
     private record Unit(StorageRepository source, List<String> sourcePaths, List<String> vdis, PlanTarget target,
-                        StateDirectory states, Path planFile) {
+                        Path engineState, StateDirectory states, Path planFile) {
     }
 
     private Unit unit(Job job, String sr, String vdi, Path engineState) throws IOException {
@@ -70,21 +84,7 @@ public final class EngineMigration implements VolumeMigration {
         String srId = sel.inventory().uuid() != null ? sel.inventory().uuid() : sel.inventory().path();
         Path planFile = states.planFor(srId, vdis, target, false);
         List<String> paths = List.of(sources.where(sr).toAbsolutePath().normalize().toString());
-        return new Unit(source, paths, vdis, target, states, planFile);
-    }
-
-    /**
-     * The engine's hook every source read of the job's volumes passes through: one token bucket
-     * per job for the whole run, shared by the job's concurrent volumes (jobs run one after the
-     * other, so at any time the run reads at most the running job's rate). The same mechanism as
-     * {@code migrate --bandwidth}.
-     */
-    private synchronized SourceLimit limit(Job job) {
-        if (job.bandwidth().isEmpty()) {
-            return SourceLimit.NONE;
-        }
-        return RateLimitedDisk.through(
-                buckets.computeIfAbsent(job.name(), n -> TokenBucket.ofRate(job.bandwidth().getAsLong())));
+        return new Unit(source, paths, vdis, target, engineState, states, planFile);
     }
 
     /**
@@ -101,10 +101,39 @@ public final class EngineMigration implements VolumeMigration {
         if (ran.containsKey(u.planFile())) {
             return 0;
         }
+        bundledTargetMade(u);
         RunSummary s = VdiRun.migrate(u.source(), u.sourcePaths(), u.vdis(), u.target(), callLimit, u.states(),
-                events, new LinkedHashSet<>(job.force()), 1, limit(job));
+                events, new LinkedHashSet<>(job.force()), 1, limits.apply(job));
         ran.put(u.planFile(), new long[] {s.runBytesWritten()});
         return s.runBytesWritten();
+    }
+
+    /**
+     * Makes the job's bundled target SR if it does not exist yet, once. Two plans starting at once
+     * on a missing one (a job's concurrency, or two hosts) would each SR.create it, and the plugin
+     * refuses the second (SR_BACKEND_FAILURE_103, an SR already exists): so the SR is made under a
+     * lock in the state directory the hosts share, and the runs find it made.
+     */
+    private void bundledTargetMade(Unit u) throws IOException {
+        String sr = u.target().bundledSr();
+        if (sr == null || BundledPluginRoot.srExists(Path.of(sr))) {
+            return;
+        }
+        Path key = u.engineState().resolve("bundled-sr-" + shortHash(sr));
+        try (PlanLock lock = PlanLock.take(key)) {
+            if (!BundledPluginRoot.srExists(Path.of(sr))) {
+                TargetSr.openBundled(new PluginRoot(Path.of(u.target().pluginRoot()), callLimit), Path.of(sr));
+            }
+        }
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
