@@ -101,11 +101,13 @@ final class BatchRunCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private PrintWriter err;
+    private Duration callLimit;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
+        callLimit = BatchOptions.callLimit(spec, pluginTimeout); // a usage error before anything is written
         List<Job> jobs = options.read(out, err);
         if (jobs == null) {
             return BatchExit.USAGE;
@@ -151,7 +153,7 @@ final class BatchRunCommand implements Callable<Integer> {
             });
         }
         Path root = options.hostRoot;
-        EngineMigration engine = new EngineMigration(sources, j -> BatchTargets.of(j, root), BatchOptions.callLimit(spec, pluginTimeout),
+        EngineMigration engine = new EngineMigration(sources, j -> BatchTargets.of(j, root), callLimit,
                 engineEvents());
         Clock clock = testTimes == null || testTimes.isEmpty() ? Clock.systemDefaultZone()
                 : new ScriptedClock(testTimes, ZoneId.systemDefault());
