@@ -33,6 +33,7 @@ class BatchExamplesTest {
         String service = Files.readString(DIR.resolve("smapi-migrate-batch.service"));
         assertTrue(service.contains("\nExecStart=" + RUN + "\n"), service);
         assertTrue(service.contains("\nType=oneshot\n"));
+        assertTrue(service.contains("\nSuccessExitStatus=3\n"), "work left by a closed window is not a failed unit");
         assertFalse(service.contains("PrivateDevices=yes"), "LVHD sources are block devices");
         assertFalse(service.contains("ProtectSystem=strict"), "targets must stay writable");
         String timer = Files.readString(DIR.resolve("smapi-migrate-batch.timer"));
@@ -70,11 +71,19 @@ class BatchExamplesTest {
         }
         assertEquals(List.of("ansible.builtin.copy", "ansible.builtin.command", "ansible.builtin.fetch",
                 "ansible.builtin.fail"), modules);
-        assertEquals(List.of("/usr/bin/smapi-migrate", "batch", "run", "{{ jobs_path }}", "--state", "{{ state_dir }}"),
-                texts(run));
-        assertEquals(List.of("summary.json", "summary.html"), texts(fetch.get("loop")));
-        assertTrue(fetch.get("ansible.builtin.fetch").get("src").asText().contains("/hosts/"),
-                "each host's own summary directory");
+        assertEquals(List.of("/usr/bin/smapi-migrate", "batch", "run", "{{ jobs_path }}", "--state", "{{ state_dir }}",
+                "--host", "{{ ansible_facts['hostname'] }}"), texts(run));
+        assertEquals(List.of("summary.json", "summary.md", "summary.html"), texts(fetch.get("loop")));
+        // where 'batch run' writes them: STATE/hosts/HOST/ (RunLock.hostDir), HOST the --host given above
+        assertEquals("{{ state_dir }}/hosts/{{ ansible_facts['hostname'] }}/{{ item }}",
+                fetch.get("ansible.builtin.fetch").get("src").asText());
+        JsonNode fail = null;
+        for (JsonNode t : play.get("tasks")) {
+            if (t.has("ansible.builtin.fail")) {
+                fail = t;
+            }
+        }
+        assertEquals("batch_run.rc not in [0, 3]", fail.get("when").asText(), "a closed window is not a failure");
     }
 
     private static List<String> texts(JsonNode array) {
