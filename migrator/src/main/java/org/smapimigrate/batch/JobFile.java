@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <pre>
  * jobs:
  *   - name: night-1                  # [A-Za-z0-9._-], unique: names the job's state directory
- *     source: { sr: [/srv/sr1] }     # one SR path or a list; or { xva: [vm.xva, ...] }
+ *     source: { sr: [/srv/sr1] }     # one SR path or a list; or { xva: [vm.xva, ...] }; or
+ *                                    # { xapi: { url: https://pool, password-file: pw, vms: [web] } }
  *     selection: all                 # or { vdis: [uuid, ...] } (XVA disks also by name or Ref:N)
  *     target: { target-sr: /srv/v3 } # or volume-plugin + sr-config (+ plugins)
  *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3,
@@ -97,11 +98,20 @@ public final class JobFile {
                     + " (up to 64, starting with a letter or digit): it names the job's state directory");
         }
         Node sourceNode = required(m, "source", j);
-        Job.SourceKind kind = map(sourceNode, sourceNode.key).containsKey("xva") ? Job.SourceKind.XVA : Job.SourceKind.SR;
+        Map<String, Node> sm = map(sourceNode, sourceNode.key);
+        Job.SourceKind kind = sm.containsKey("xapi") ? Job.SourceKind.VM
+                : sm.containsKey("xva") ? Job.SourceKind.XVA : Job.SourceKind.SR;
+        if (kind == Job.SourceKind.VM) {
+            return vmJob(name, j, m, sourceNode);
+        }
         List<Path> srs = source(sourceNode);
         List<String> vdis = selection(required(m, "selection", j), kind);
         Node target = required(m, "target", j);
         Map<String, Node> t = map(target, target.key);
+        if (t.containsKey("pool-sr")) {
+            throw at(t.get("pool-sr").line, target.key + ".pool-sr", "goes with a source of VMs through XAPI"
+                    + " (source: { xapi: ... }); name an SMAPIv3 SR here with target-sr or volume-plugin");
+        }
         only(t, Set.of("target-sr", "volume-plugin", "sr-config", "plugins"), target);
         Path targetSr = t.containsKey("target-sr") ? path(t.get("target-sr")) : null;
         String plugin = t.containsKey("volume-plugin") ? scalar(t.get("volume-plugin")) : null;
@@ -119,11 +129,27 @@ public final class JobFile {
         if (targetSr != null && !srConfig.isEmpty()) {
             throw at(t.get("sr-config").line, target.key + ".sr-config", "goes with volume-plugin, not target-sr");
         }
+        Options o = options(m);
+        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, o.window, o.bandwidth, o.concurrency,
+                o.retries, kind, o.force);
+    }
+
+    /** A job's options, defaults where absent. */
+    private static final class Options {
         Optional<Window> window = Optional.empty();
         OptionalLong bandwidth = OptionalLong.empty();
         int concurrency = 1;
         int retries = 2;
         List<String> force = new ArrayList<>();
+    }
+
+    private Options options(Map<String, Node> m) {
+        Options out = new Options();
+        Optional<Window> window = out.window;
+        OptionalLong bandwidth = out.bandwidth;
+        int concurrency = out.concurrency;
+        int retries = out.retries;
+        List<String> force = out.force;
         if (m.containsKey("options")) {
             Node o = m.get("options");
             Map<String, Node> om = map(o, o.key);
@@ -160,17 +186,87 @@ public final class JobFile {
                 }
             }
         }
-        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, window, bandwidth, concurrency, retries,
-                kind, force);
+        out.window = window;
+        out.bandwidth = bandwidth;
+        out.concurrency = concurrency;
+        out.retries = retries;
+        return out;
+    }
+
+    /**
+     * A job of VMs through XAPI, moved as 'migrate --xapi URL --vm NAME --target-sr SR' moves them:
+     * <pre>
+     * source: { xapi: { url: https://pool, password-file: pw, ca: ca.pem, vms: [web, db] } }  # or sr: NAME|UUID
+     * selection: all
+     * target: { pool-sr: "SMAPIv3 SR" }
+     * </pre>
+     * A password in the job file is refused: it would sit in a file every host reads and in backups.
+     */
+    private Job vmJob(String name, Node j, Map<String, Node> m, Node sourceNode) {
+        Map<String, Node> sm = map(sourceNode, sourceNode.key);
+        only(sm, Set.of("xapi"), sourceNode);
+        Node x = sm.get("xapi");
+        Map<String, Node> xm = map(x, x.key);
+        if (xm.containsKey("password")) {
+            throw at(xm.get("password").line, x.key + ".password", "a password never goes in the job file; write"
+                    + " password-file: FILE (the password on one line, readable by root only), or set XAPI_PASSWORD"
+                    + " in the run's environment");
+        }
+        only(xm, Set.of("url", "user", "password-file", "ca", "fingerprint", "transport", "vms", "sr"), x);
+        String url = scalar(required(xm, "url", x));
+        if (!(url.startsWith("https://") || url.startsWith("unix:"))) {
+            throw at(xm.get("url").line, x.key + ".url", "'" + url.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a pool address; write https://HOST[:PORT] or unix:/var/lib/xcp/xapi");
+        }
+        String user = xm.containsKey("user") ? scalar(xm.get("user")) : null;
+        Path passwordFile = xm.containsKey("password-file") ? path(xm.get("password-file")) : null;
+        Path ca = xm.containsKey("ca") ? path(xm.get("ca")) : null;
+        String fingerprint = xm.containsKey("fingerprint") ? scalar(xm.get("fingerprint")) : null;
+        if (ca != null && fingerprint != null) {
+            throw at(xm.get("fingerprint").line, x.key + ".fingerprint", "name ca or fingerprint, not both");
+        }
+        String transport = null;
+        if (xm.containsKey("transport")) {
+            Node tn = xm.get("transport");
+            transport = scalar(tn);
+            if (!transport.equals("local") && !transport.equals("xapi")) {
+                throw at(tn.line, tn.key, "'" + transport.replaceAll("\\p{Cntrl}", "?") + "' is not a transport;"
+                        + " write local or xapi");
+            }
+        }
+        if (xm.containsKey("vms") == xm.containsKey("sr")) {
+            throw at(x.line, x.key, "name the VMs (vms: [name or uuid, ...]) or a pool SR whose VMs move (sr: NAME),"
+                    + " one of the two");
+        }
+        List<String> vms = new ArrayList<>();
+        if (xm.containsKey("vms")) {
+            for (Node v : list(xm.get("vms"))) {
+                String n = scalar(v);
+                if (n.isEmpty() || n.length() > 255 || n.chars().anyMatch(Character::isISOControl)) {
+                    throw at(v.line, v.key, "is not a VM name or uuid");
+                }
+                vms.add(n);
+            }
+        }
+        String sr = xm.containsKey("sr") ? scalar(xm.get("sr")) : null;
+        Node sel = required(m, "selection", j);
+        if (sel.kind != Node.Kind.SCALAR || !sel.text.equals("all")) {
+            throw at(sel.line, sel.key, "a job of VMs moves every disk of its VMs: write selection: all, and choose"
+                    + " the VMs with source.xapi.vms");
+        }
+        Node target = required(m, "target", j);
+        Map<String, Node> t = map(target, target.key);
+        only(t, Set.of("pool-sr"), target);
+        String poolSr = scalar(required(t, "pool-sr", target));
+        Options o = options(m);
+        return new Job(name, List.of(), List.of(), null, null, Map.of(), null, o.window, o.bandwidth, o.concurrency,
+                o.retries, Job.SourceKind.VM, o.force,
+                new Job.Xapi(url, user, passwordFile, ca, fingerprint, transport, vms, sr), poolSr);
     }
 
     private List<Path> source(Node s) {
         Map<String, Node> m = map(s, s.key);
-        if (m.containsKey("xapi")) {
-            throw at(m.get("xapi").line, s.key + ".xapi", "not supported by batch yet; name SMAPIv1 SR paths with 'sr'"
-                    + " or XVA files with 'xva'");
-        }
-        only(m, Set.of("sr", "xva"), s);
+        only(m, Set.of("sr", "xva", "xapi"), s);
         if (m.containsKey("sr") && m.containsKey("xva")) {
             throw at(m.get("xva").line, s.key + ".xva", "a job reads SRs or XVA files, not both; make two jobs");
         }

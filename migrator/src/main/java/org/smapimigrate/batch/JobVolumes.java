@@ -31,6 +31,10 @@ public record JobVolumes(Job job, List<Entry> volumes, Map<String, SourceSelecti
         List<String> notes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Set<String> found = new LinkedHashSet<>();
+        if (job.kind() == Job.SourceKind.VM) {
+            notes.add(job.name() + ": its VMs are listed through XAPI by 'batch run'; here only what runs recorded");
+            return new JobVolumes(job, List.of(), selections, List.copyOf(notes), List.of());
+        }
         String what = job.kind() == Job.SourceKind.XVA ? "XVA file" : "SR";
         for (var path : job.sourceSrs()) {
             String sr = path.toString();

@@ -79,6 +79,11 @@ final class BatchPlanCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         try (HostSources sources = new HostSources(options.hostRoot, p -> SourceRepositories.open(List.of(p)))) {
             for (Job job : jobs) {
+                if (job.kind() == Job.SourceKind.VM) {
+                    notes.add(job.name() + ": VMs through XAPI are planned when the run reaches them; 'smapi-migrate"
+                            + " plan --xapi URL --vm NAME --target-sr SR' shows a VM's plan");
+                    continue;
+                }
                 JobVolumes jv = JobVolumes.list(job, sources);
                 notes.addAll(jv.notes());
                 notes.addAll(jv.problems());

@@ -20,9 +20,12 @@ import org.smapimigrate.batch.Host;
 import org.smapimigrate.batch.EngineMigration;
 import org.smapimigrate.batch.HostSources;
 import org.smapimigrate.batch.Job;
+import org.smapimigrate.batch.JobBandwidth;
 import org.smapimigrate.batch.JobStates;
 import org.smapimigrate.batch.JobVolumes;
 import org.smapimigrate.batch.RunLock;
+import org.smapimigrate.batch.VolumeMigration;
+import org.smapimigrate.batch.VolumeState;
 import org.smapimigrate.batch.summary.BatchSummary;
 import org.smapimigrate.execute.RunEvents;
 import org.smapimigrate.report.Sizes;
@@ -142,7 +145,18 @@ final class BatchRunCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Map<String, List<BatchRun.Volume>> volumes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        JobBandwidth bandwidth = new JobBandwidth();
+        BatchVmJobs vmJobs = new BatchVmJobs(options.hostRoot, callLimit, bandwidth::of);
         for (Job job : jobs) {
+            if (job.kind() == Job.SourceKind.VM) {
+                List<String> vmProblems = new ArrayList<>();
+                volumes.put(job.name(), vmJobs.list(job, vmProblems));
+                vmProblems.forEach(p -> {
+                    problems.add(p);
+                    note(p);
+                });
+                continue;
+            }
             BatchTargets.choice(job, options.hostRoot); // a target the options cannot name fails before any work
             JobVolumes jv = JobVolumes.list(job, sources);
             volumes.put(job.name(), jv.runList());
@@ -154,11 +168,24 @@ final class BatchRunCommand implements Callable<Integer> {
         }
         Path root = options.hostRoot;
         EngineMigration engine = new EngineMigration(sources, j -> BatchTargets.of(j, root), callLimit,
-                engineEvents());
+                engineEvents(), bandwidth::of);
+        VolumeMigration migration = new VolumeMigration() {
+            @Override
+            public Done migrate(Job job, String sr, String vdi, Path engineState) throws Exception {
+                return job.kind() == Job.SourceKind.VM ? vmJobs.migrate(job, sr, vdi, engineState)
+                        : engine.migrate(job, sr, vdi, engineState);
+            }
+
+            @Override
+            public boolean stillDone(Job job, VolumeState recorded, Path engineState) throws Exception {
+                return job.kind() == Job.SourceKind.VM ? vmJobs.stillDone(job, recorded, engineState)
+                        : engine.stillDone(job, recorded, engineState);
+            }
+        };
         Clock clock = testTimes == null || testTimes.isEmpty() ? Clock.systemDefaultZone()
                 : new ScriptedClock(testTimes, ZoneId.systemDefault());
         BatchRun.Result r = new BatchRun(stateDir, clock, d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(10),
-                engine, this::note, claims).listen(this::volume).run(jobs, volumes);
+                migration, this::note, claims).listen(this::volume).run(jobs, volumes);
         int failed = r.failed() + problems.size();
         int code = failed > 0 ? BatchExit.FAILED : r.paused() && r.left() > 0 ? BatchExit.WORK_LEFT : BatchExit.DONE;
         // This host's own directory: on a state directory the pool shares, each host's summary
