@@ -25,7 +25,7 @@ class BatchExamplesTest {
 
     @Test
     void theJobFileReads() {
-        assertEquals(2, JobFile.read(DIR.resolve("jobs.yaml")).size());
+        assertEquals(3, JobFile.read(DIR.resolve("jobs.yaml")).size());
     }
 
     @Test

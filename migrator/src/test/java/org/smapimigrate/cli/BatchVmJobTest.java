@@ -83,7 +83,19 @@ class BatchVmJobTest {
             assertTrue(again.out().contains("vms  " + app + "  done before, still matches"), again.out());
             assertEquals(VmStateAssertions.canonical(after), VmStateAssertions.canonical(pool.xapi.dump()),
                     "the second run changed the pool");
-            for (CliRun x : new CliRun[] {r, again}) {
+            // A job naming the file SR instead of VMs: what has a disk there now is db alone (app-server and
+            // its snapshots were repointed off it); db still runs.
+            Path bySr = dir.resolve("by-sr.yaml");
+            Files.writeString(bySr, Files.readString(jobs).replace("name: vms", "name: by-sr").replace(
+                    "vms: [app-server, db]", "sr: \"" + before.get("SR").get(pool.fileSr).get("name_label").asText()
+                            + "\""));
+            CliRun sr = CliRun.of("batch", "run", bySr.toString(), "--host-root", pool.hostRoot.toString());
+            assertEquals(1, sr.exitCode(), sr.out() + sr.err());
+            assertTrue(sr.out().contains("by-sr  " + db + "  FAILED after 1 attempt: ") && sr.out().contains("vm-running"),
+                    sr.out());
+            assertFalse(sr.out().contains(app), "app-server has no disk on the file SR any more: " + sr.out());
+            assertEquals(VmStateAssertions.canonical(after), VmStateAssertions.canonical(pool.xapi.dump()));
+            for (CliRun x : new CliRun[] {r, again, sr}) {
                 assertFalse((x.out() + x.err()).contains(StandIns.PASSWORD), "password in the output");
             }
         }
