@@ -228,7 +228,13 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private Integer dispatch() throws Exception {
-        if (plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan)) {
+        boolean vmPlan = plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan);
+        if (bandwidth != null && (vmPlan || vm.given())) {
+            // The VM migration's transports take no limit from here; refused rather than ignored.
+            throw usage("--bandwidth limits SR, XVA and NBD sources, not a VM migration; a batch job of VMs takes"
+                    + " 'bandwidth' (with the local transport)");
+        }
+        if (vmPlan) {
             if (target.given() || vdis != null || flatten || vm.vms != null) {
                 throw usage("--plan names its VMs and target: no --target-sr, --vm, --vdi or --flatten with it");
             }

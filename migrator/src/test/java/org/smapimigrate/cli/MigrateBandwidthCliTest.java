@@ -63,5 +63,9 @@ class MigrateBandwidthCliTest {
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("--bandwidth: '50MB/s' is not a rate; write e.g. 200MiB/s"), r.err());
         assertTrue(!Files.exists(tmp.resolve("v3")), "nothing made");
+        CliRun vm = CliRun.of("migrate", "--xapi", "https://pool.invalid", "--vm", "web", "--target-sr", "v3",
+                "--bandwidth", "50MiB/s");
+        assertEquals(2, vm.exitCode(), vm.err());
+        assertTrue(vm.err().contains("--bandwidth limits SR, XVA and NBD sources, not a VM migration"), vm.err());
     }
 }
