@@ -142,8 +142,8 @@ class JobBandwidthTest {
         long end = Math.max(a.last(), b.last());
         double all = (end - start) / 1e9;
         double expected = (2.0 * SIZE - RATE / 10.0) / RATE;
-        System.out.printf("JobBandwidthTest: two volumes at once read %.2f MiB/s together (limit 8 MiB/s), 64 MiB in"
-                + " %.2f s (expected %.2f s)%n", together, all, expected);
+        System.out.printf("JobBandwidthTest: two volumes at once for %.2f s read %.2f MiB/s together (limit 8 MiB/s),"
+                + " 64 MiB in %.2f s (expected %.2f s)%n", (to - from) / 1e9, together, all, expected);
         assertTrue(together >= 8 * 0.9 && together <= 8 * 1.1,
                 "while both copied, they read " + together + " MiB/s together, not 8 within 10%");
         assertTrue(all >= expected * 0.9 && all <= expected * 1.1,

@@ -128,6 +128,9 @@ class BatchPoolCliTest {
         }
         skippedBy.forEach((vdi, hosts) -> assertTrue(!hosts.contains(doneBy.get(vdi).get(0)),
                 vdi + " skipped by the host that did it"));
+        long byB = doneBy.values().stream().filter(h -> h.contains("host-b")).count();
+        assertTrue(byB + skippedBy.size() > 0, "the two runs never met (host-b did nothing and no claim was refused):"
+                + " they did not run together");
         System.out.println("BatchPoolCliTest: done by host-a "
                 + doneBy.values().stream().filter(h -> h.contains("host-a")).count() + ", by host-b "
                 + doneBy.values().stream().filter(h -> h.contains("host-b")).count() + ", skipped (claimed) "
