@@ -13,11 +13,11 @@ import java.nio.file.StandardOpenOption;
  * the new, never a mix: write a temporary beside it, fsync it, rename over, fsync the directory
  * (rename(2) is atomic within a file system; the directory fsync makes the rename durable).
  */
-final class AtomicFile {
+public final class AtomicFile {
     private AtomicFile() {
     }
 
-    static void write(Path file, byte[] content) throws IOException {
+    public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");

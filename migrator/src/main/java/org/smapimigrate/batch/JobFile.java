@@ -27,15 +27,20 @@ import java.util.regex.Pattern;
  * <pre>
  * jobs:
  *   - name: night-1                  # [A-Za-z0-9._-], unique: names the job's state directory
- *     source: { sr: [/srv/sr1] }     # one SR path or a list
- *     selection: all                 # or { vdis: [uuid, ...] }
+ *     source: { sr: [/srv/sr1] }     # one SR path or a list; or { xva: [vm.xva, ...] }; or
+ *                                    # { xapi: { url: https://pool, password-file: pw, vms: [web] } }
+ *     selection: all                 # or { vdis: [uuid, ...] } (XVA disks also by name or Ref:N)
  *     target: { target-sr: /srv/v3 } # or volume-plugin + sr-config (+ plugins)
- *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3 }
+ *     options: { verification: full, window: "22:00-06:00", bandwidth: 200MiB/s, concurrency: 1, retries: 3,
+ *                force: [risk-code] }
  * </pre>
  */
 public final class JobFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** An XVA disk's other names: its export id, or a name label without control characters. */
+    private static final Pattern XVA_DISK = Pattern.compile("Ref:[0-9]{1,9}|[^\\p{Cntrl}]{1,255}");
+    private static final Pattern RISK_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private final Path file;
     private final Path base;
@@ -92,10 +97,21 @@ public final class JobFile {
             throw at(nameNode.line, nameNode.key, "'" + name + "' is not a job name; use letters, digits, '.', '_', '-'"
                     + " (up to 64, starting with a letter or digit): it names the job's state directory");
         }
-        List<Path> srs = source(required(m, "source", j));
-        List<String> vdis = selection(required(m, "selection", j));
+        Node sourceNode = required(m, "source", j);
+        Map<String, Node> sm = map(sourceNode, sourceNode.key);
+        Job.SourceKind kind = sm.containsKey("xapi") ? Job.SourceKind.VM
+                : sm.containsKey("xva") ? Job.SourceKind.XVA : Job.SourceKind.SR;
+        if (kind == Job.SourceKind.VM) {
+            return vmJob(name, j, m, sourceNode);
+        }
+        List<Path> srs = source(sourceNode);
+        List<String> vdis = selection(required(m, "selection", j), kind);
         Node target = required(m, "target", j);
         Map<String, Node> t = map(target, target.key);
+        if (t.containsKey("pool-sr")) {
+            throw at(t.get("pool-sr").line, target.key + ".pool-sr", "goes with a source of VMs through XAPI"
+                    + " (source: { xapi: ... }); name an SMAPIv3 SR here with target-sr or volume-plugin");
+        }
         only(t, Set.of("target-sr", "volume-plugin", "sr-config", "plugins"), target);
         Path targetSr = t.containsKey("target-sr") ? path(t.get("target-sr")) : null;
         String plugin = t.containsKey("volume-plugin") ? scalar(t.get("volume-plugin")) : null;
@@ -113,14 +129,31 @@ public final class JobFile {
         if (targetSr != null && !srConfig.isEmpty()) {
             throw at(t.get("sr-config").line, target.key + ".sr-config", "goes with volume-plugin, not target-sr");
         }
+        Options o = options(m);
+        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, o.window, o.bandwidth, o.concurrency,
+                o.retries, kind, o.force);
+    }
+
+    /** A job's options, defaults where absent. */
+    private static final class Options {
         Optional<Window> window = Optional.empty();
         OptionalLong bandwidth = OptionalLong.empty();
         int concurrency = 1;
         int retries = 2;
+        List<String> force = new ArrayList<>();
+    }
+
+    private Options options(Map<String, Node> m) {
+        Options out = new Options();
+        Optional<Window> window = out.window;
+        OptionalLong bandwidth = out.bandwidth;
+        int concurrency = out.concurrency;
+        int retries = out.retries;
+        List<String> force = out.force;
         if (m.containsKey("options")) {
             Node o = m.get("options");
             Map<String, Node> om = map(o, o.key);
-            only(om, Set.of("verification", "window", "bandwidth", "concurrency", "retries"), o);
+            only(om, Set.of("verification", "window", "bandwidth", "concurrency", "retries", "force"), o);
             if (om.containsKey("verification")) {
                 Node v = om.get("verification");
                 if (!scalar(v).equals("full")) {
@@ -142,33 +175,119 @@ public final class JobFile {
             if (om.containsKey("retries")) {
                 retries = count(om.get("retries"), 0, 20);
             }
+            if (om.containsKey("force")) {
+                for (Node c : list(om.get("force"))) {
+                    String code = scalar(c);
+                    if (!RISK_CODE.matcher(code).matches()) {
+                        throw at(c.line, c.key, "'" + code + "' is not a risk code; write the codes 'plan' lists,"
+                                + " e.g. block-cut-short");
+                    }
+                    force.add(code);
+                }
+            }
         }
-        return new Job(name, srs, vdis, targetSr, plugin, srConfig, plugins, window, bandwidth, concurrency, retries);
+        out.window = window;
+        out.bandwidth = bandwidth;
+        out.concurrency = concurrency;
+        out.retries = retries;
+        return out;
+    }
+
+    /**
+     * A job of VMs through XAPI, moved as 'migrate --xapi URL --vm NAME --target-sr SR' moves them:
+     * <pre>
+     * source: { xapi: { url: https://pool, password-file: pw, ca: ca.pem, vms: [web, db] } }  # or sr: NAME|UUID
+     * selection: all
+     * target: { pool-sr: "SMAPIv3 SR" }
+     * </pre>
+     * A password in the job file is refused: it would sit in a file every host reads and in backups.
+     */
+    private Job vmJob(String name, Node j, Map<String, Node> m, Node sourceNode) {
+        Map<String, Node> sm = map(sourceNode, sourceNode.key);
+        only(sm, Set.of("xapi"), sourceNode);
+        Node x = sm.get("xapi");
+        Map<String, Node> xm = map(x, x.key);
+        if (xm.containsKey("password")) {
+            throw at(xm.get("password").line, x.key + ".password", "a password never goes in the job file; write"
+                    + " password-file: FILE (the password on one line, readable by root only), or set XAPI_PASSWORD"
+                    + " in the run's environment");
+        }
+        only(xm, Set.of("url", "user", "password-file", "ca", "fingerprint", "transport", "vms", "sr"), x);
+        String url = scalar(required(xm, "url", x));
+        if (!(url.startsWith("https://") || url.startsWith("unix:"))) {
+            throw at(xm.get("url").line, x.key + ".url", "'" + url.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a pool address; write https://HOST[:PORT] or unix:/var/lib/xcp/xapi");
+        }
+        String user = xm.containsKey("user") ? scalar(xm.get("user")) : null;
+        Path passwordFile = xm.containsKey("password-file") ? path(xm.get("password-file")) : null;
+        Path ca = xm.containsKey("ca") ? path(xm.get("ca")) : null;
+        String fingerprint = xm.containsKey("fingerprint") ? scalar(xm.get("fingerprint")) : null;
+        if (ca != null && fingerprint != null) {
+            throw at(xm.get("fingerprint").line, x.key + ".fingerprint", "name ca or fingerprint, not both");
+        }
+        String transport = null;
+        if (xm.containsKey("transport")) {
+            Node tn = xm.get("transport");
+            transport = scalar(tn);
+            if (!transport.equals("local") && !transport.equals("xapi")) {
+                throw at(tn.line, tn.key, "'" + transport.replaceAll("\\p{Cntrl}", "?") + "' is not a transport;"
+                        + " write local or xapi");
+            }
+        }
+        if (xm.containsKey("vms") == xm.containsKey("sr")) {
+            throw at(x.line, x.key, "name the VMs (vms: [name or uuid, ...]) or a pool SR whose VMs move (sr: NAME),"
+                    + " one of the two");
+        }
+        List<String> vms = new ArrayList<>();
+        if (xm.containsKey("vms")) {
+            for (Node v : list(xm.get("vms"))) {
+                String n = scalar(v);
+                if (n.isEmpty() || n.length() > 255 || n.chars().anyMatch(Character::isISOControl)) {
+                    throw at(v.line, v.key, "is not a VM name or uuid");
+                }
+                vms.add(n);
+            }
+        }
+        String sr = xm.containsKey("sr") ? scalar(xm.get("sr")) : null;
+        Node sel = required(m, "selection", j);
+        if (sel.kind != Node.Kind.SCALAR || !sel.text.equals("all")) {
+            throw at(sel.line, sel.key, "a job of VMs moves every disk of its VMs: write selection: all, and choose"
+                    + " the VMs with source.xapi.vms");
+        }
+        Node target = required(m, "target", j);
+        Map<String, Node> t = map(target, target.key);
+        only(t, Set.of("pool-sr"), target);
+        String poolSr = scalar(required(t, "pool-sr", target));
+        Options o = options(m);
+        return new Job(name, List.of(), List.of(), null, null, Map.of(), null, o.window, o.bandwidth, o.concurrency,
+                o.retries, Job.SourceKind.VM, o.force,
+                new Job.Xapi(url, user, passwordFile, ca, fingerprint, transport, vms, sr), poolSr);
     }
 
     private List<Path> source(Node s) {
         Map<String, Node> m = map(s, s.key);
-        if (m.containsKey("xapi") || m.containsKey("xva")) {
-            String k = m.containsKey("xapi") ? "xapi" : "xva";
-            throw at(m.get(k).line, s.key + "." + k, "not supported by batch yet; name SMAPIv1 SR paths with 'sr'");
+        only(m, Set.of("sr", "xva", "xapi"), s);
+        if (m.containsKey("sr") && m.containsKey("xva")) {
+            throw at(m.get("xva").line, s.key + ".xva", "a job reads SRs or XVA files, not both; make two jobs");
         }
-        only(m, Set.of("sr"), s);
-        Node sr = required(m, "sr", s);
+        String k = m.containsKey("xva") ? "xva" : "sr";
+        Node sr = required(m, k, s);
         List<Path> out = new ArrayList<>();
-        if (sr.kind == Node.Kind.LIST) {
-            if (sr.list.isEmpty()) {
-                throw at(sr.line, sr.key, "is empty; name at least one SR path");
-            }
-            for (Node n : sr.list) {
-                out.add(path(n));
-            }
-        } else {
-            out.add(path(sr));
+        for (Node n : sr.kind == Node.Kind.LIST ? list(sr) : List.of(sr)) {
+            out.add(path(n));
         }
         return out;
     }
 
-    private List<String> selection(Node s) {
+    /** A non-empty list. */
+    private List<Node> list(Node n) {
+        if (n.kind != Node.Kind.LIST || n.list.isEmpty()) {
+            throw at(n.line, n.key, "must be a list of at least one value");
+        }
+        return n.list;
+    }
+
+    private List<String> selection(Node s, Job.SourceKind kind) {
         if (s.kind == Node.Kind.SCALAR) {
             if (!s.text.equals("all")) {
                 throw at(s.line, s.key, "'" + s.text + "' is not a selection; write 'all' or { vdis: [uuid, ...] }");
@@ -184,10 +303,14 @@ public final class JobFile {
         List<String> out = new ArrayList<>();
         for (Node n : v.list) {
             String u = scalar(n);
-            if (!UUID.matcher(u).matches()) {
-                throw at(n.line, n.key, "'" + u + "' is not a VDI uuid (8-4-4-4-12 hex digits)");
+            if (UUID.matcher(u).matches()) {
+                out.add(u.toLowerCase(java.util.Locale.ROOT));
+            } else if (kind == Job.SourceKind.XVA && XVA_DISK.matcher(u).matches()) {
+                out.add(u); // a disk's name or Ref:N, resolved against the archive's ova.xml
+            } else {
+                throw at(n.line, n.key, "'" + u.replaceAll("\\p{Cntrl}", "?") + "' is not a VDI uuid (8-4-4-4-12 hex digits)"
+                        + (kind == Job.SourceKind.XVA ? ", a disk name or Ref:N" : ""));
             }
-            out.add(u.toLowerCase(java.util.Locale.ROOT));
         }
         return out;
     }

@@ -16,6 +16,13 @@ import java.util.Map;
  * after every change so a run killed at any instant leaves the last recorded state. The engine's
  * own state directory for the job ({@code STATE/jobs/NAME/engine}) sits beside it: a volume
  * interrupted while running is simply run again, and the engine resumes its journal.
+ *
+ * <p>Several writers. The threads of a job's concurrency, and on a state directory shared by a
+ * pool the runs of other hosts, change the same file. Each change is therefore a
+ * read-modify-write of the one volume's entry under {@link SharedFileLock} ({@code volumes.lock}
+ * beside it): the file is read again, only this volume's entry replaced, and written atomically.
+ * No two writers ever change the same entry, since a volume is only run under its claim
+ * ({@link Claims}); so merging by entry loses nothing.
  */
 public final class JobStates {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -48,6 +55,20 @@ public final class JobStates {
         return dir.resolve("volumes.json");
     }
 
+    private Path lockFile() {
+        return dir.resolve("volumes.lock");
+    }
+
+    /** Reads the file into the map (under the lock): entries other writers changed become visible. */
+    private void reread() throws IOException {
+        Path f = file();
+        if (Files.exists(f)) {
+            for (VolumeState v : JSON.readValue(f.toFile(), new TypeReference<List<VolumeState>>() { })) {
+                byKey.put(key(v.sr(), v.vdi()), v);
+            }
+        }
+    }
+
     public Path engineDir() {
         return dir.resolve("engine");
     }
@@ -57,16 +78,33 @@ public final class JobStates {
     }
 
     /** The state of a volume, pending when never seen. */
-    VolumeState get(String sr, String vdi) {
+    synchronized VolumeState get(String sr, String vdi) {
         return byKey.getOrDefault(key(sr, vdi), VolumeState.pending(sr, vdi));
     }
 
-    void put(VolumeState v) throws IOException {
-        byKey.put(key(v.sr(), v.vdi()), v);
-        AtomicFile.write(file(), JSON.writeValueAsBytes(new ArrayList<>(byKey.values())));
+    /**
+     * The state of a volume as the file holds it now, written maybe by another host since this
+     * was loaded. A run asks after it has claimed the volume: a host that finished the volume
+     * wrote DONE before it released its claim, so a volume is never run twice.
+     */
+    synchronized VolumeState current(String sr, String vdi) throws IOException {
+        SharedFileLock.with(lockFile(), () -> {
+            reread();
+            return null;
+        });
+        return get(sr, vdi);
     }
 
-    public List<VolumeState> all() {
+    synchronized void put(VolumeState v) throws IOException {
+        SharedFileLock.with(lockFile(), () -> {
+            reread();
+            byKey.put(key(v.sr(), v.vdi()), v);
+            AtomicFile.write(file(), JSON.writeValueAsBytes(new ArrayList<>(byKey.values())));
+            return null;
+        });
+    }
+
+    public synchronized List<VolumeState> all() {
         return List.copyOf(byKey.values());
     }
 }

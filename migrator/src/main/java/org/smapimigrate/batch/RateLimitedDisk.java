@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.smapimigrate.disk.Extent;
 import org.smapimigrate.disk.VirtualDisk;
+import org.smapimigrate.execute.SourceLimit;
 
 /**
  * A source disk whose reads pass through a run's {@link TokenBucket}: the limit is applied from
- * outside the copy path (which is being rewritten elsewhere), at the one place every byte read from
- * a SMAPIv1 source goes through. Extent queries read no data and are not charged.
+ * outside the copy loop, at the one place every byte read from a source goes through (the engine
+ * opens each source disk through its {@link SourceLimit}). Extent queries read no data and are not
+ * charged.
  */
 public final class RateLimitedDisk implements VirtualDisk {
     private final VirtualDisk inner;
@@ -19,6 +21,15 @@ public final class RateLimitedDisk implements VirtualDisk {
     public RateLimitedDisk(VirtualDisk inner, TokenBucket bucket) {
         this.inner = inner;
         this.bucket = bucket;
+    }
+
+    /**
+     * The engine's hook ({@link org.smapimigrate.execute.RunOptions#sourceLimit}) putting every
+     * source disk of a run behind {@code bucket}; pass the same bucket to every volume of a batch
+     * run so that the whole run, all jobs, stays within the rate.
+     */
+    public static SourceLimit through(TokenBucket bucket) {
+        return disk -> new RateLimitedDisk(disk, bucket);
     }
 
     @Override

@@ -146,9 +146,8 @@ public final class SmapiMigrate {
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         Throwable shown = e instanceof UncheckedIOException || e instanceof ReportedFailure ? e.getCause() : e;
-        boolean debug = parsed.hasMatchedOption("--debug")
-                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-        boolean json = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--json"));
+        boolean debug = matched(parsed, "--debug");
+        boolean json = parsed.subcommands().stream().anyMatch(p -> matched(p, "--json"));
         if (shown instanceof IOException || shown instanceof UserError) {
             err.println("smapi-migrate: error: " + oneLine(shown));
         } else {
@@ -171,6 +170,11 @@ public final class SmapiMigrate {
             out.flush();
         }
         return 1;
+    }
+
+    /** Whether the option was given to this command or to a subcommand below it ('batch run --json'). */
+    private static boolean matched(CommandLine.ParseResult parsed, String option) {
+        return parsed.hasMatchedOption(option) || parsed.subcommands().stream().anyMatch(p -> matched(p, option));
     }
 
     /** The message of {@code t} as one line, its control characters escaped. */

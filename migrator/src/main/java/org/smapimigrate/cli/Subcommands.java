@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class Subcommands {
     /** In the order the top-level manual lists them. */
-    static final List<String> NAMES = List.of("scan", "export", "serve", "plan", "migrate", "verify", "bench",
+    static final List<String> NAMES = List.of("scan", "export", "serve", "plan", "migrate", "batch", "verify", "bench",
             "make-example-sr");
 
     private Subcommands() {
@@ -31,6 +31,7 @@ final class Subcommands {
             case "serve" -> "Serve SMAPIv1 VDIs as read-only NBD exports (one per VDI), for any NBD client.";
             case "plan" -> "Plan a migration: steps, bytes, target space, time and risks.";
             case "migrate" -> "Copy VDIs into new volumes of a SMAPIv3 SR, verified byte for byte.";
+            case "batch" -> "Run a job file of migrations unattended: in windows, under a bandwidth limit, resumable.";
             case "verify" -> "Check migrated volumes again against the manifests 'migrate' wrote.";
             case "bench" -> "Measure export throughput against cat and qemu-img on the same disk.";
             case "make-example-sr" -> "";
@@ -51,6 +52,7 @@ final class Subcommands {
             case "serve" -> new ServeCommand();
             case "plan" -> new PlanCommand();
             case "migrate" -> new MigrateCommand();
+            case "batch" -> new BatchCommand();
             case "verify" -> new VerifyCommand();
             case "bench" -> new BenchCommand();
             case "make-example-sr" -> new MakeExampleCommand();

@@ -172,7 +172,7 @@ public final class PlanExecutor {
                     finishedBytes);
             runVolumes = new RunVolumes(target, domain);
             work = new StepWork(plan, source, target, manifestDir, tool, domain, pause, steps, metadataOf, nodes,
-                    state.made, progress, runVolumes, state.digests, options.jobs());
+                    state.made, progress, runVolumes, state.digests, options.jobs(), options.sourceLimit());
             int before = state.done.size();
             events.runStarted(plan, plan.steps().size(), before, progress);
             PlanVolumes volumes = new PlanVolumes(plan, target, domain);

@@ -62,13 +62,15 @@ final class StepWork {
     private final Map<String, String> digests;
     /** Each job's copy buffers, within the run's direct-memory budget. */
     private final CopyBudget budget;
+    /** Wraps every source disk read (a bandwidth limit). */
+    private final SourceLimit sourceLimit;
     /** The last copy or verify step of each volume: its attachment is released after it. */
     private final Map<String, String> lastDataStep = new java.util.HashMap<>();
 
     StepWork(Plan plan, StorageRepository source, TargetSr target, Path manifestDir, String tool, String domain,
              PausePoint pause, Map<String, Step> steps, Map<String, SetMetadata> metadataOf,
              Map<String, SourceNode> nodes, Map<String, String> made, RunProgress progress, RunVolumes volumes,
-             Map<String, String> digests, int jobs) {
+             Map<String, String> digests, int jobs, SourceLimit sourceLimit) {
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -84,6 +86,7 @@ final class StepWork {
         this.volumes = volumes;
         this.digests = digests;
         this.budget = new CopyBudget(jobs);
+        this.sourceLimit = sourceLimit;
         for (Step s : plan.steps()) {
             if (s instanceof CopyExtents || s instanceof VerifyVolume) {
                 lastDataStep.put(s.volume(), s.id());
@@ -258,7 +261,8 @@ final class StepWork {
         // A flattened copy sees every byte of the disk: it hashes what it writes, from the same
         // buffers, so that the verify step need not read the source again (CopiedDigest).
         CopiedDigest.forget(manifestDir, c);
-        try (VirtualDisk disk = flattened ? source.openVdi(c.source()) : source.openOwnSectors(c.source())) {
+        try (VirtualDisk disk = sourceLimit.apply(flattened ? source.openVdi(c.source())
+                : source.openOwnSectors(c.source()))) {
             if (disk.size() != c.sourceSize()) {
                 throw new MigrationException("source image " + c.source() + " has " + disk.size()
                         + " bytes, the plan says " + c.sourceSize() + "; make a new plan");
@@ -325,7 +329,7 @@ final class StepWork {
      * copy proves (CopiedDigest covers the rest, XVA streams included: no second pass there).
      */
     private DiskDigest sourceDigest(VerifyVolume vv, DiskCopy sourceSide) throws IOException {
-        try (VirtualDisk disk = source.openVdi(vv.source())) {
+        try (VirtualDisk disk = sourceLimit.apply(source.openVdi(vv.source()))) {
             if (disk.size() != vv.size()) {
                 throw new MigrationException("source image " + vv.source() + " has " + disk.size()
                         + " bytes, the plan says " + vv.size() + "; make a new plan");

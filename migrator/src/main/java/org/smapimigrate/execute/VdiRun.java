@@ -49,6 +49,17 @@ public final class VdiRun {
     public static RunSummary migrate(StorageRepository source, List<String> sourcePaths, List<String> vdis,
                                      PlanTarget where, Duration callLimit, StateDirectory states, RunEvents events,
                                      Set<String> acceptedRisks, int jobs) throws IOException {
+        return migrate(source, sourcePaths, vdis, where, callLimit, states, events, acceptedRisks, jobs,
+                SourceLimit.NONE);
+    }
+
+    /**
+     * {@link #migrate} with every source read passing through {@code limit}: a batch passes one
+     * shared token bucket (batch.RateLimitedDisk.through) to all the volumes of its run.
+     */
+    public static RunSummary migrate(StorageRepository source, List<String> sourcePaths, List<String> vdis,
+                                     PlanTarget where, Duration callLimit, StateDirectory states, RunEvents events,
+                                     Set<String> acceptedRisks, int jobs, SourceLimit limit) throws IOException {
         CallLog.Mark from = CallLog.process().mark();
         String srId = source.inventory().uuid() != null ? source.inventory().uuid() : source.inventory().path();
         Path planFile = states.planFor(srId, vdis, where, false);
@@ -62,6 +73,6 @@ public final class VdiRun {
         }
         return new PlanExecutor(plan, planFile, source, TargetOpener.of(where, null, callLimit),
                 StateDirectory.manifestsOf(planFile), "smapi-migrate", events,
-                new RunOptions(acceptedRisks, "smapi-migrate migrate --plan " + planFile, jobs, from)).run();
+                new RunOptions(acceptedRisks, "smapi-migrate migrate --plan " + planFile, jobs, from, limit)).run();
     }
 }

@@ -133,7 +133,12 @@ class JobFileTest {
     void theShippedExampleIsAValidJobFile() {
         Path example = Path.of(System.getProperty("user.dir")).resolveSibling("examples").resolve("batch").resolve("jobs.yaml");
         List<Job> jobs = JobFile.read(example);
-        assertEquals(List.of("pool-a-nightly", "archive"), jobs.stream().map(Job::name).toList());
+        assertEquals(List.of("pool-a-nightly", "archive", "app-vms"), jobs.stream().map(Job::name).toList());
         assertEquals(200L << 20, jobs.get(0).bandwidth().getAsLong());
+        Job vms = jobs.get(2);
+        assertEquals(Job.SourceKind.VM, vms.kind());
+        assertEquals(List.of("app-server", "web-1"), vms.xapi().vms());
+        assertEquals(Path.of("/etc/smapi-migrate/xapi-password"), vms.xapi().passwordFile());
+        assertEquals("SMAPIv3 SR", vms.poolSr());
     }
 }

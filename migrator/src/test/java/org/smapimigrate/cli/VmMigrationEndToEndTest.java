@@ -154,7 +154,7 @@ class VmMigrationEndToEndTest {
     }
 
     /** Each new VDI's volume read back through the plugin's datapath, hashed, against qemu's hash of the source. */
-    private static void newVolumesHoldTheSourceData(ObjectNode db, VmPoolFixture pool) throws Exception {
+    static void newVolumesHoldTheSourceData(ObjectNode db, VmPoolFixture pool) throws Exception {
         JsonNode v3 = db.get("SR").get(pool.v3Sr);
         Map<String, String> config = new TreeMap<>();
         JsonNode pbd = db.get("PBD").get(v3.get("PBDs").get(0).asText());

@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Renders a local HTML file to a PNG with headless Chromium (Debian package {@code chromium}). */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     static final Path BINARY = Path.of("/usr/bin/chromium");
 
     /** What a run left: its exit code and the console lines the page logged. */
-    record Shot(int exitCode, List<String> pageConsole, String stderr) {
+    public record Shot(int exitCode, List<String> pageConsole, String stderr) {
     }
 
     private HeadlessChromium() {
     }
 
-    static Shot screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
+    public static Shot screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
         requireBinary();
         Path profile = Files.createTempDirectory("smapi-chromium-");
         Path err = Files.createTempFile("smapi-chromium-", ".log");
@@ -58,7 +58,7 @@ final class HeadlessChromium {
      * The DOM of a local HTML file after it loaded and any script it holds ran, serialised
      * ({@code --dump-dom}): what a script would have changed (the title, new elements) shows here.
      */
-    static String dumpDom(Path html) throws IOException, InterruptedException {
+    public static String dumpDom(Path html) throws IOException, InterruptedException {
         requireBinary();
         Path profile = Files.createTempDirectory("smapi-chromium-");
         Path dom = Files.createTempFile("smapi-chromium-", ".html");

@@ -76,46 +76,53 @@ final class ChunkWalk {
         }
     }
 
+    /**
+     * Reads members until one yields a piece. A loop, not a recursion: xapi's raw path emits one
+     * empty keep-alive member per 5 s stall (xva-format.md section 2), so an archive may hold any
+     * number of them in a row, and each must cost no stack.
+     */
     private Piece read() throws IOException {
         long size = vdi.virtualSize();
-        if (pos == size) {
-            return null;
+        while (pos != size) {
+            TarArchiveEntry e = nextEntry();
+            String name = e.getName();
+            long at = tar.getBytesRead();
+            long number = chunkNumber(name, at);
+            if (number <= lastNumber) {
+                throw defect("xva-chunk-order", at, "chunk " + OneLineText.of(name) + " comes after " + lastName
+                        + ": chunk numbers must increase (a duplicate or out-of-order chunk)");
+            }
+            long skipped = number - lastNumber - 1;
+            long len = e.getSize();
+            if (len < 0 || len > CHUNK) {
+                throw defect("xva-chunk-size", at, "chunk " + OneLineText.of(name) + " holds " + len
+                        + " bytes; a chunk holds at most " + CHUNK);
+            }
+            if (skipped > (size - pos) / CHUNK || pos + skipped * CHUNK + len > size) {
+                throw defect("xva-chunk-past-end", at, "chunk " + OneLineText.of(name) + " lies past the end of "
+                        + vdi.ref() + " (virtual_size " + size + " bytes, " + pos + " accounted for)");
+            }
+            int n = (int) len;
+            if (readFully(chunk, n) != n) {
+                throw truncated("inside chunk " + OneLineText.of(name));
+            }
+            check(name, at, n);
+            lastNumber = number;
+            lastName = OneLineText.of(name);
+            long gap = skipped * CHUNK;
+            long start = pos + gap;
+            pos = start + n;
+            Piece data = n == 0 ? null : new Piece(start, n, ByteBuffer.wrap(chunk, 0, n).asReadOnlyBuffer());
+            if (gap > 0) {
+                pending = data;
+                return new Piece(start - gap, gap, null);
+            }
+            if (data != null) {
+                return data;
+            }
+            // An empty (keep-alive) member with nothing skipped: go on to the next member.
         }
-        TarArchiveEntry e = nextEntry();
-        String name = e.getName();
-        long at = tar.getBytesRead();
-        long number = chunkNumber(name, at);
-        if (number <= lastNumber) {
-            throw defect("xva-chunk-order", at, "chunk " + OneLineText.of(name) + " comes after " + lastName
-                    + ": chunk numbers must increase (a duplicate or out-of-order chunk)");
-        }
-        long skipped = number - lastNumber - 1;
-        long len = e.getSize();
-        if (len < 0 || len > CHUNK) {
-            throw defect("xva-chunk-size", at, "chunk " + OneLineText.of(name) + " holds " + len
-                    + " bytes; a chunk holds at most " + CHUNK);
-        }
-        if (skipped > (size - pos) / CHUNK || pos + skipped * CHUNK + len > size) {
-            throw defect("xva-chunk-past-end", at, "chunk " + OneLineText.of(name) + " lies past the end of "
-                    + vdi.ref() + " (virtual_size " + size + " bytes, " + pos + " accounted for)");
-        }
-        int n = (int) len;
-        if (readFully(chunk, n) != n) {
-            throw truncated("inside chunk " + OneLineText.of(name));
-        }
-        check(name, at, n);
-        lastNumber = number;
-        lastName = OneLineText.of(name);
-        long gap = skipped * CHUNK;
-        long start = pos + gap;
-        pos = start + n;
-        Piece data = n == 0 ? null : new Piece(start, n, ByteBuffer.wrap(chunk, 0, n).asReadOnlyBuffer());
-        if (gap > 0) {
-            pending = data;
-            return new Piece(start - gap, gap, null);
-        }
-        // An empty (keep-alive) member with nothing skipped: go on to the next member.
-        return data != null ? data : read();
+        return null;
     }
 
     private TarArchiveEntry nextEntry() throws IOException {
