@@ -8,8 +8,8 @@ self=$(readlink -f "$0")
 home=$(cd "$(dirname "$self")/.." && pwd -P)
 
 # Memory: whatever the disk size, peak RSS stays under 256 MiB. The heap holds inventories and
-# plans (10,000 VDIs plan in under 48 MiB); copy buffers are direct (8 x 4 MiB per copy), capped
-# so that a leak of them fails loudly instead of growing. Serial GC: one thread and no
+# plans (10,000 VDIs plan in under 48 MiB); copy buffers are direct (8 x 1 MiB per copy, the
+# same at --jobs 8: CopyBudget), capped so that a leak of them fails loudly instead of growing. Serial GC: one thread and no
 # remembered sets; a copy tool makes little garbage. No hsperfdata file in /tmp.
 jvm="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=96m -XX:-UsePerfData"
 # A manual is printed and done before the optimising compiler would pay off: the quick
