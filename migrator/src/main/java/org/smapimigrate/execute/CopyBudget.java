@@ -37,6 +37,19 @@ final class CopyBudget {
         return (long) chunk * BUFFERS;
     }
 
+    /**
+     * {@code parts} read-only pipelines that together hold what one copy holds (each at least 3
+     * buffers of the job's chunk): for a read-back split between readers (BlockChecker).
+     */
+    java.util.List<DiskCopy> readers(int parts) {
+        int each = Math.max(3, BUFFERS / Math.max(1, parts));
+        java.util.List<DiskCopy> out = new java.util.ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            out.add(new DiskCopy(chunk, each, true));
+        }
+        return out;
+    }
+
     /** A full copy pipeline within the job's share. */
     DiskCopy copy() {
         return chunk == MAX_CHUNK ? DiskCopy.standard() : new DiskCopy(chunk, BUFFERS, true);

@@ -292,13 +292,18 @@ final class StepWork {
         String started = Instant.now().toString();
         DiskCopy sourceSide = budget.copy();
         DiskCopy targetSide = budget.copy();
+        // A read-back against block checks of a file target is split between as many readers as
+        // there are cores (at most 2 here: their buffers are the job's); NBD reads stay one stream.
+        List<DiskCopy> readers = budget.readers(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        java.util.function.LongSupplier targetDone = () -> targetSide.bytesDone()
+                + readers.stream().mapToLong(DiskCopy::bytesDone).sum();
         CopyExtents copied = CopiedDigest.copyProving(plan, vv);
         CopiedDigest recorded = copied == null ? null : CopiedDigest.read(manifestDir, plan, copied);
         DiskDigest expected = recorded == null ? null : recorded.digest();
         if (expected != null) {
-            progress.start(vv.id(), vv.bytes(), vv.size(), targetSide::bytesDone);
+            progress.start(vv.id(), vv.bytes(), vv.size(), targetDone);
         } else {
-            progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
+            progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetDone.getAsLong());
             expected = sourceDigest(vv, sourceSide);
         }
         DigestComparison comparison;
@@ -311,7 +316,8 @@ final class StepWork {
             if (recorded != null && recorded.checks() != null) {
                 // The copy's digest is the source's; the target only has to show the same bytes
                 // (BlockChecks): one read of it, no second SHA-256 of every byte.
-                BlockChecks actual = BlockChecker.of(back, targetSide);
+                BlockChecks actual = back instanceof org.smapimigrate.disk.RawFileDisk
+                        ? BlockChecker.of(back, readers) : BlockChecker.of(back, targetSide);
                 comparison = recorded.checks().compare(actual);
                 checkedAt = Instant.now().toString();
                 verification = Manifest.Verification.of(comparison, actual, checkedAt);

@@ -3,7 +3,9 @@ package org.smapimigrate.verify;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
@@ -46,6 +48,111 @@ public final class BlockChecker implements CopyObserver {
         BlockChecker c = new BlockChecker(disk.size());
         copy.copy(disk, new DiscardingSink(disk.size()), c);
         return c.finish();
+    }
+
+    /**
+     * The same checks, read by {@code copies.size()} pipelines at once, each over its own run of
+     * whole blocks (the disk cut into equal parts at block boundaries), the first on the calling
+     * thread. A read-back is bound by the reading, the zero detection and the CRCs, all on one
+     * reader thread per pipeline, so on two cores two pipelines take about half the time. The
+     * disk must allow reads from several threads at once (a file read by position does: see
+     * {@link java.nio.channels.FileChannel}). The result equals {@link #of(VirtualDisk, DiskCopy)}'s.
+     */
+    public static BlockChecks of(VirtualDisk disk, List<DiskCopy> copies) throws IOException {
+        long size = disk.size();
+        long blocks = DiskDigest.blockCount(size);
+        int parts = (int) Math.max(1, Math.min(copies.size(), blocks));
+        if (parts == 1) {
+            return of(disk, copies.get(0));
+        }
+        long[] starts = new long[parts + 1];
+        for (int i = 0; i <= parts; i++) {
+            starts[i] = Math.min(size, blocks * i / parts * BLOCK);
+        }
+        BlockChecks[] got = new BlockChecks[parts];
+        Throwable[] failed = new Throwable[parts];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            int part = i;
+            Thread t = new Thread(() -> {
+                try {
+                    got[part] = of(new DiskRange(disk, starts[part], starts[part + 1] - starts[part]), copies.get(part));
+                } catch (Throwable e) {
+                    failed[part] = e;
+                }
+            }, "read-back-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        try {
+            got[0] = of(new DiskRange(disk, 0, starts[1]), copies.get(0));
+        } catch (Throwable e) {
+            failed[0] = e;
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the readers stop at the end of their part; wait for them
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        for (Throwable e : failed) {
+            if (e instanceof IOException io) {
+                throw io;
+            } else if (e instanceof RuntimeException r) {
+                throw r;
+            } else if (e instanceof Error err) {
+                throw err;
+            } else if (e != null) {
+                throw new IOException(e);
+            }
+        }
+        return join(size, starts, got);
+    }
+
+    /** The checks of a whole disk from those of its consecutive parts (starting at {@code starts}, block-aligned). */
+    static BlockChecks join(long size, long[] starts, BlockChecks[] parts) {
+        int n = 0;
+        for (BlockChecks p : parts) {
+            n += p.indices().length;
+        }
+        long[] indices = new long[n];
+        long[] checks = new long[n];
+        int k = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long first = starts[i] / BLOCK;
+            for (int j = 0; j < parts[i].indices().length; j++) {
+                indices[k] = parts[i].indices()[j] + first;
+                checks[k] = parts[i].checks()[j];
+                k++;
+            }
+        }
+        // The whole value is over every block's check in order, zero blocks included.
+        MessageDigest whole = ZeroDigests.sha256();
+        byte[] eight = new byte[8];
+        long blocks = DiskDigest.blockCount(size);
+        int next = 0;
+        for (long b = 0; b < blocks; b++) {
+            long check;
+            if (next < n && indices[next] == b) {
+                check = checks[next++];
+            } else {
+                check = zeroCheck(Math.min(BLOCK, size - b * BLOCK));
+            }
+            for (int i = 0; i < 8; i++) {
+                eight[i] = (byte) (check >>> (56 - 8 * i));
+            }
+            whole.update(eight);
+        }
+        return new BlockChecks(size, whole.digest(), indices, checks);
     }
 
     /**

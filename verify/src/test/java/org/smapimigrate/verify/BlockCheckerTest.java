@@ -119,6 +119,47 @@ class BlockCheckerTest {
         assertEquals(handed.get(), released.get(), "every piece released once");
     }
 
+    /**
+     * A file read back by 1 to 4 readers at once, each over its own part (issue 10: the read-back
+     * spread over the cores), gives the model's checks: every block's, in order, and the whole.
+     */
+    @Property(tries = 15)
+    void aFileReadBackInPartsGivesTheModelsChecks(@ForAll @IntRange(min = 0, max = 9 << 20) int size,
+                                                  @ForAll @IntRange(min = 1, max = 4) int readers,
+                                                  @ForAll long seed) throws Exception {
+        byte[] disk = randomDisk(new Random(seed), size);
+        Path f = java.nio.file.Files.createTempFile("part", ".raw"); // jqwik tries get no @TempDir
+        java.nio.file.Files.write(f, disk);
+        List<DiskCopy> copies = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            copies.add(new DiskCopy(256 << 10, 3, true));
+        }
+        BlockChecks got;
+        try (RawFileDisk d = RawFileDisk.open(f)) {
+            got = BlockChecker.of(d, copies);
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+        long[] model = modelChecks(disk);
+        List<Long> nonZero = new ArrayList<>();
+        for (int i = 0; i < model.length; i++) {
+            if (model[i] != modelChecks(new byte[Math.min(BLOCK, size - i * BLOCK)])[0]) {
+                nonZero.add((long) i);
+            }
+        }
+        assertEquals(nonZero.size(), got.nonZeroBlocks());
+        for (int k = 0; k < nonZero.size(); k++) {
+            assertEquals(nonZero.get(k), got.indices()[k]);
+            assertEquals(model[(int) (long) nonZero.get(k)], got.checks()[k]);
+        }
+        java.security.MessageDigest w = java.security.MessageDigest.getInstance("SHA-256");
+        for (long c : model) {
+            w.update(ByteBuffer.allocate(8).putLong(c).array());
+        }
+        assertEquals(java.util.HexFormat.of().formatHex(w.digest()), got.whole());
+        assertEquals(size, got.size());
+    }
+
     /** A changed byte, a changed block and a block moved elsewhere are each found, by block. */
     @Test
     void everyDifferenceIsFoundAndPlaced() throws Exception {
