@@ -95,6 +95,12 @@ public final class FileSink implements DiskSink {
         return unwrittenReadsAsZero;
     }
 
+    /** Positional writes of a FileChannel may run concurrently (its contract), here for disjoint ranges. */
+    @Override
+    public boolean takesConcurrentWrites() {
+        return true;
+    }
+
     @Override
     public void flush() throws IOException {
         channel.force(false);
