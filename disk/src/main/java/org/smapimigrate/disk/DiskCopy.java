@@ -113,22 +113,6 @@ public final class DiskCopy {
                 () -> readAll(src, free, writeQueue, observer, counts)), "copy-read");
         reader.setDaemon(true);
         reader.start();
-        // A sink that takes concurrent writes gets a second writer on a machine with cores to
-        // spare: both take pieces from the one queue (pieces never overlap, so order is free).
-        long[] helperWritten = new long[1];
-        Thread helper = null;
-        if (dst.takesConcurrentWrites() && Runtime.getRuntime().availableProcessors() > 1) {
-            helper = new Thread(() -> {
-                try {
-                    helperWritten[0] = writeAll(writeQueue, dst);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                    reader.interrupt(); // the reader then queues END, which ends the other writer
-                }
-            }, "copy-write");
-            helper.setDaemon(true);
-            helper.start();
-        }
         long written = 0;
         try {
             written = writeAll(writeQueue, dst);
@@ -139,15 +123,7 @@ public final class DiskCopy {
                 reader.interrupt();
             }
             join(reader);
-            if (helper != null) {
-                if (failure.get() != null) {
-                    writeQueue.clear();
-                    writeQueue.offer(Piece.END); // the helper may be waiting for a piece that never comes
-                }
-                join(helper);
-            }
         }
-        written += helperWritten[0];
         Throwable t = failure.get();
         if (t != null) {
             throw asIOException(t);
@@ -341,7 +317,6 @@ public final class DiskCopy {
             Piece p = in.take();
             switch (p.kind()) {
                 case END -> {
-                    in.put(Piece.END); // for the other writer, if there is one (room: this one was just taken)
                     return written;
                 }
                 case ZERO -> {

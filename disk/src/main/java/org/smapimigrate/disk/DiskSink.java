@@ -28,16 +28,6 @@ public interface DiskSink extends Closeable {
     }
 
     /** Makes every completed write durable. */
-    /**
-     * Whether {@link #write} and {@link #writeZeroes} may be called from several threads at once
-     * for ranges that do not overlap (a copy's pieces never do), in any order: then a copy writes
-     * with more than one thread (issue 10: writing into the page cache is most of a copy's CPU).
-     * False unless a sink says so; a sink that wraps another must not forward it blindly.
-     */
-    default boolean takesConcurrentWrites() {
-        return false;
-    }
-
     void flush() throws IOException;
 
     /** Describes the target for messages. */

@@ -95,12 +95,6 @@ public final class FileSink implements DiskSink {
         return unwrittenReadsAsZero;
     }
 
-    /** Positional writes of a FileChannel may run concurrently (its contract), here for disjoint ranges. */
-    @Override
-    public boolean takesConcurrentWrites() {
-        return true;
-    }
-
     @Override
     public void flush() throws IOException {
         channel.force(false);

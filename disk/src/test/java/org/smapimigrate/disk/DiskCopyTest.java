@@ -3,7 +3,6 @@ package org.smapimigrate.disk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -24,8 +23,6 @@ class DiskCopyTest {
     static class MemorySink implements DiskSink {
         final byte[] bytes;
         final boolean fresh;
-        /** Say the sink takes concurrent writes, so that the copy writes with two threads. */
-        boolean concurrent;
 
         MemorySink(int size, boolean fresh) {
             bytes = new byte[size];
@@ -39,7 +36,6 @@ class DiskCopyTest {
         @Override public void write(ByteBuffer src, long offset) { src.get(bytes, (int) offset, src.remaining()); }
         @Override public void writeZeroes(long offset, long length) { Arrays.fill(bytes, (int) offset, (int) (offset + length), (byte) 0); }
         @Override public boolean unwrittenReadsAsZero() { return fresh; }
-        @Override public boolean takesConcurrentWrites() { return concurrent; }
         @Override public void flush() { }
         @Override public String describe() { return "memory-sink"; }
         @Override public void close() { }
@@ -75,8 +71,7 @@ class DiskCopyTest {
             @ForAll @IntRange(min = 0, max = 20) int writes,
             @ForAll long seed,
             @ForAll boolean freshTarget,
-            @ForAll @IntRange(min = 1, max = 8) int chunkSectors,
-            @ForAll boolean concurrentWrites) throws IOException {
+            @ForAll @IntRange(min = 1, max = 8) int chunkSectors) throws IOException {
         Random r = new Random(seed);
         MemoryDisk src = new MemoryDisk(sectors);
         for (int i = 0; i < writes; i++) {
@@ -89,7 +84,6 @@ class DiskCopyTest {
             src.write(at, data);
         }
         MemorySink dst = new MemorySink(sectors * 512, freshTarget);
-        dst.concurrent = concurrentWrites; // two writers: the same bytes whatever order they land in
         CoverageObserver obs = new CoverageObserver(sectors * 512);
         CopyStats stats = new DiskCopy(chunkSectors * 512, 3, true).copy(src, dst, obs);
 
@@ -104,8 +98,7 @@ class DiskCopyTest {
             @ForAll @IntRange(min = 1, max = 400) int sectors,
             @ForAll @IntRange(min = 0, max = 20) int writes,
             @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 300) int chunkSectors,
-            @ForAll boolean concurrentWrites) throws IOException {
+            @ForAll @IntRange(min = 1, max = 300) int chunkSectors) throws IOException {
         Random r = new Random(seed);
         MemoryDisk src = new MemoryDisk(sectors);
         for (int i = 0; i < writes; i++) {
@@ -118,7 +111,6 @@ class DiskCopyTest {
             src.write(at, data);
         }
         MemorySink dst = new MemorySink(sectors * 512, false); // 0xA5 stands for the parent's data
-        dst.concurrent = concurrentWrites;
         byte[] expected = dst.bytes.clone();
         for (int s = 0; s < sectors; s++) {
             if (src.allocated[s]) {
@@ -161,29 +153,6 @@ class DiskCopyTest {
             }
         };
         IOException e = assertThrows(IOException.class, () -> new DiskCopy(4096, 3, true).copy(src, broken, null));
-        assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
-    }
-
-    /** With two writers, a failing write still ends the copy with its error (no writer left waiting). */
-    @Test
-    void failingSinkStopsACopyWithTwoWriters() {
-        MemoryDisk src = new MemoryDisk(4096);
-        byte[] data = new byte[512 * 4096];
-        new Random(2).nextBytes(data);
-        src.write(0, data);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        MemorySink broken = new MemorySink(512 * 4096, true) {
-            @Override
-            public void write(ByteBuffer b, long offset) {
-                if (calls.incrementAndGet() == 7) {
-                    throw new java.io.UncheckedIOException(new IOException("disk on fire at " + offset));
-                }
-                super.write(b, offset);
-            }
-        };
-        broken.concurrent = true;
-        IOException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-                () -> assertThrows(IOException.class, () -> new DiskCopy(4096, 3, true).copy(src, broken, null)));
         assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
     }
 
