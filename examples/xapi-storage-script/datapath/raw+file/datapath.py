@@ -21,7 +21,6 @@ import fcntl
 import json
 import os
 import sys
-import traceback
 import urllib.parse
 
 SCHEME = "raw+file"
@@ -219,6 +218,7 @@ METHODS = {
 
 
 def error_json(e):
+    import traceback  # only on failure: every call is a process of its own
     tb = traceback.extract_tb(e.__traceback__)
     if isinstance(e, PluginError):
         code, params = e.code, e.params
@@ -241,6 +241,7 @@ def main():
             raise idl_error("UnmarshalException", "params must be a JSON object")
         result = method(args)
     except Exception as e:
+        import traceback
         traceback.print_exc(file=sys.stderr)
         print(json.dumps(error_json(e)))
         sys.exit(1)

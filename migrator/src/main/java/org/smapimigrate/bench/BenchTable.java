@@ -34,6 +34,19 @@ final class BenchTable {
     static void printTargets(PrintWriter out, List<Measured> all) {
         target(out, all, "export", BenchCase.Where.PROCESS, BenchCases.REFERENCE);
         target(out, all, "migrate", BenchCase.Where.PROCESS, "qemu+cmp");
+        rssTarget(all).ifPresent(out::println);
+    }
+
+    /** Peak RSS at most this many MiB for the many-VDI migrate at --jobs 8 (issue 10, "Done when"). */
+    static final long RSS_TARGET_MIB = 256;
+
+    /** The line on the many-VDI case at {@value ManyVdiCase#RSS_TARGET_JOBS} jobs, if it ran with a measured RSS. */
+    static Optional<String> rssTarget(List<Measured> all) {
+        return all.stream().filter(m -> m.where() == BenchCase.Where.PROCESS && m.peakRss() > 0
+                        && m.name().endsWith(" j" + ManyVdiCase.RSS_TARGET_JOBS)).findFirst()
+                .map(m -> String.format(Locale.ROOT, "%s (process) peaked at %d MiB RSS (target: at most %d MiB)%s",
+                        m.name(), m.peakRss() >> 20, RSS_TARGET_MIB,
+                        m.peakRss() <= RSS_TARGET_MIB << 20 ? "" : ": not met"));
     }
 
     private static void target(PrintWriter out, List<Measured> all, String name, BenchCase.Where where, String peer) {

@@ -9,6 +9,9 @@ import java.util.List;
  * {@code migrate} process into the bundled SMAPIv3 SR, with a given number of jobs.
  */
 public final class ManyVdiCase extends ProcessCase {
+    /** The jobs of the case whose peak RSS issue 10 bounds. */
+    static final int RSS_TARGET_JOBS = 8;
+
     private final BenchInput input;
     private final int jobs;
     private boolean jobsSupported;

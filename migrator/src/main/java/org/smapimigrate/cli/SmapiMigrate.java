@@ -7,41 +7,48 @@ import java.util.ArrayList;
 import java.util.List;
 import org.smapimigrate.report.TerminalText;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code smapi-migrate} command. Each subcommand is its own class; this one only wires them
  * together and turns failures into one line and an exit code (0 success, 1 failure, 2 usage).
+ *
+ * <p>The top level is built with picocli's programmatic API, not its annotations: reading an
+ * annotation makes the JVM generate a proxy class for each annotation type (about 15 ms apiece
+ * here, and JDK 17 cannot keep generated classes in the CDS archive), so the top-level manual,
+ * which runs no command, costs no annotation at all; the commands keep their annotations and
+ * pay for them only when named (issue 10 item 1).
  */
-@Command(name = "smapi-migrate",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        header = "Move virtual disks from SMAPIv1 storage repositories into SMAPIv3, exactly.",
-        description = {
-            "",
-            "smapi-migrate reads XCP-ng / XenServer SMAPIv1 storage repositories offline",
-            "and read-only (file SRs: ext, nfs; LVM SRs: lvm, lvmoiscsi, lvmohba), follows",
-            "their VHD snapshot chains sector by sector, and writes the disks into SMAPIv3",
-            "volume plugins or NBD exports, proving every byte with checksums.",
-            ""},
-        footer = {
-            "",
-            "Exit status:",
-            "  0  success",
-            "  1  failure: bad or damaged input, I/O error, a target refused the work",
-            "  2  usage error",
-            "",
-            "Run 'smapi-migrate help COMMAND' for the details of one command."})
 public final class SmapiMigrate {
+    static final String HEADER = "Move virtual disks from SMAPIv1 storage repositories into SMAPIv3, exactly.";
+    static final String[] DESCRIPTION = {
+        "",
+        "smapi-migrate reads XCP-ng / XenServer SMAPIv1 storage repositories offline",
+        "and read-only (file SRs: ext, nfs; LVM SRs: lvm, lvmoiscsi, lvmohba), follows",
+        "their VHD snapshot chains sector by sector, and writes the disks into SMAPIv3",
+        "volume plugins or NBD exports, proving every byte with checksums.",
+        ""};
+    static final String[] FOOTER = {
+        "",
+        "Exit status:",
+        "  0  success",
+        "  1  failure: bad or damaged input, I/O error, a target refused the work",
+        "  2  usage error",
+        "",
+        "Run 'smapi-migrate help COMMAND' for the details of one command."};
+    /** The header of picocli's own {@code help} command, for its stand-in. */
+    static final String HELP_HEADER = "Display help information about the specified command.";
 
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "On failure, print the full stack trace as well as the error line; migrate also"
-                    + " prints each plugin call with its time.")
-    boolean debug;
+    static {
+        // picocli's DefaultFactory looks for groovy.lang.Closure once (Groovy closures in
+        // annotations). The class is nowhere, so the lookup opened and searched every jar on the
+        // class path, which the CDS archive otherwise spares every command: about 40 ms.
+        System.setProperty("picocli.disable.closures", "true");
+    }
+
+    private SmapiMigrate() {
+    }
 
     public static void main(String[] args) {
         // The version is answered before picocli loads: scripts and package managers ask it often.
@@ -89,11 +96,17 @@ public final class SmapiMigrate {
      * its name and header, enough for the top-level manual and picocli's suggestions.
      */
     static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new SmapiMigrate());
-        cl.setExecutionExceptionHandler(SmapiMigrate::handleFailure);
+        CommandLine cl = new CommandLine(topLevel());
+        cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setUsageHelpLongOptionsMaxWidth(32);
-        cl.addSubcommand("help", new CommandLine.HelpCommand());
         List<String> named = namedCommands(args);
+        if (named.contains("help")) {
+            cl.addSubcommand("help", new CommandLine.HelpCommand());
+        } else {
+            CommandSpec standIn = CommandSpec.create().name("help");
+            standIn.usageMessage().header(HELP_HEADER);
+            cl.addSubcommand("help", standIn);
+        }
         for (String name : Subcommands.NAMES) {
             if (named.contains(name)) {
                 cl.addSubcommand(name, withHelpOption(new CommandLine(Subcommands.create(name))));
@@ -107,6 +120,24 @@ public final class SmapiMigrate {
         // ESC (TerminalText.guard), so picocli's colours would show as \u001b[1m on a terminal.
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         return cl;
+    }
+
+    /**
+     * What the annotations used to declare: name, manual, --debug (inherited by every command),
+     * -h/--help and -V/--version (picocli's standard help options, same texts).
+     */
+    static CommandSpec topLevel() {
+        CommandSpec spec = CommandSpec.create().name("smapi-migrate").versionProvider(new Version());
+        spec.usageMessage().header(HEADER).description(DESCRIPTION).footer(FOOTER).sortOptions(false)
+                .autoWidth(true);
+        spec.addOption(OptionSpec.builder("--debug").scopeType(CommandLine.ScopeType.INHERIT)
+                .description("On failure, print the full stack trace as well as the error line; migrate also"
+                        + " prints each plugin call with its time.").build());
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        return spec;
     }
 
     /** Every command answers -h/--help with its manual, as people expect of a tool. */
@@ -135,6 +166,19 @@ public final class SmapiMigrate {
             }
         }
         return named;
+    }
+
+    /**
+     * {@link #handleFailure} as a class, not a method reference: picocli's classes are class file
+     * version 49, and JDK 17's CDS dump leaves out an old interface once a lambda has linked it
+     * (and every class implementing it, picocli's default handler too), so a lambda here made each
+     * start-up open the jars to load them: about 40 ms of every command (issue 10 item 1).
+     */
+    private static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+            return handleFailure(e, cl, parsed);
+        }
     }
 
     /**

@@ -24,7 +24,15 @@ final class VmOptions {
     @Option(names = "--transport", paramLabel = "local|xapi",
             description = "With --vm: how disk data reaches the target: local (the plugin and SR.scan on this host)"
                     + " or xapi (XAPI's HTTP disk handlers). Default: local when the SRs are visible here.")
-    String transport;
+    Transport transport;
+
+    /**
+     * The values of --transport, as picocli parses them: an unknown one is a usage error (exit 2,
+     * picocli's "expected one of [local, xapi]" line) before any work starts.
+     */
+    enum Transport {
+        local, xapi
+    }
 
     boolean given() {
         return xapi.given() || vms != null;
@@ -35,9 +43,8 @@ final class VmOptions {
             return VmPlanner.TransportChoice.AUTO;
         }
         return switch (transport) {
-            case "local" -> VmPlanner.TransportChoice.LOCAL;
-            case "xapi" -> VmPlanner.TransportChoice.XAPI;
-            default -> throw new UserError("--transport " + transport + ": say local or xapi");
+            case local -> VmPlanner.TransportChoice.LOCAL;
+            case xapi -> VmPlanner.TransportChoice.XAPI;
         };
     }
 }

@@ -10,6 +10,7 @@ import org.smapimigrate.plan.CopyExtents;
 import org.smapimigrate.plan.CopyScope;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.VerifyVolume;
+import org.smapimigrate.verify.BlockChecks;
 import org.smapimigrate.verify.DiskDigest;
 import org.smapimigrate.verify.ManifestFile;
 
@@ -27,8 +28,11 @@ import org.smapimigrate.verify.ManifestFile;
  * @param step   the copy step's id
  * @param source the source image
  * @param digest the digest of the {@code digest.size()} bytes written
+ * @param checks the block checks of the same bytes, which the verify step compares with the
+ *               target's instead of hashing the target again (BlockChecks says why that is
+ *               enough); null in files written before them, and then the target is hashed
  */
-record CopiedDigest(String plan, String step, String source, DiskDigest digest) {
+record CopiedDigest(String plan, String step, String source, DiskDigest digest, BlockChecks checks) {
 
     /** Where the digest of {@code copy} is kept. */
     static Path fileOf(Path manifestDir, CopyExtents copy) {
@@ -55,18 +59,19 @@ record CopiedDigest(String plan, String step, String source, DiskDigest digest) 
         Files.deleteIfExists(fileOf(manifestDir, copy));
     }
 
-    static void write(Path manifestDir, Plan plan, CopyExtents copy, DiskDigest digest) throws IOException {
+    static void write(Path manifestDir, Plan plan, CopyExtents copy, DiskDigest digest, BlockChecks checks)
+            throws IOException {
         Path path = fileOf(manifestDir, copy).toAbsolutePath();
         Files.createDirectories(path.getParent());
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            ManifestFile.mapper().writeValue(out, new CopiedDigest(plan.id(), copy.id(), copy.source(), digest));
+            ManifestFile.mapper().writeValue(out, new CopiedDigest(plan.id(), copy.id(), copy.source(), digest, checks));
         }
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The digest {@code copy} recorded for this plan, or null when there is none fit to use. */
-    static DiskDigest read(Path manifestDir, Plan plan, CopyExtents copy) {
+    /** What {@code copy} recorded for this plan, or null when there is nothing fit to use. */
+    static CopiedDigest read(Path manifestDir, Plan plan, CopyExtents copy) {
         Path path = fileOf(manifestDir, copy);
         CopiedDigest d;
         try {
@@ -76,6 +81,9 @@ record CopiedDigest(String plan, String step, String source, DiskDigest digest) 
         }
         boolean fits = d != null && d.digest() != null && plan.id().equals(d.plan()) && copy.id().equals(d.step())
                 && copy.source().equals(d.source()) && d.digest().size() == copy.sourceSize();
-        return fits ? d.digest() : null;
+        if (fits && d.checks() != null && d.checks().size() != d.digest().size()) {
+            d = new CopiedDigest(d.plan(), d.step(), d.source(), d.digest(), null); // damaged: hash the target
+        }
+        return fits ? d : null;
     }
 }

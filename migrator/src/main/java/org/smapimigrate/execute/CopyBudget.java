@@ -7,13 +7,13 @@ import org.smapimigrate.disk.DiskCopy;
  * inside one direct-memory budget (issue 10: peak RSS at most 256 MiB at 8 jobs; the launcher
  * gives the JVM {@code -XX:MaxDirectMemorySize=96m}). {@value #BUDGET_MIB} MiB go to copy buffers,
  * split evenly between the jobs; the rest is left to NBD and TLS buffers. A job's share is at most
- * what one copy uses alone ({@link DiskCopy#standard()}: 8 buffers of 4 MiB); below that the
+ * what one copy uses alone ({@link DiskCopy#standard()}: 8 buffers of 1 MiB); below that the
  * chunks shrink (never under 256 KiB), the number of buffers in flight stays 8.
  */
 final class CopyBudget {
     static final int BUDGET_MIB = 64;
-    private static final int BUFFERS = 8;
-    private static final int MAX_CHUNK = 4 << 20;
+    private static final int BUFFERS = DiskCopy.STANDARD_BUFFERS;
+    private static final int MAX_CHUNK = DiskCopy.STANDARD_CHUNK;
     private static final int MIN_CHUNK = 256 << 10;
 
     private final int chunk;
@@ -35,6 +35,19 @@ final class CopyBudget {
     /** Direct memory one job's copy holds at most. */
     long bytesPerJob() {
         return (long) chunk * BUFFERS;
+    }
+
+    /**
+     * {@code parts} read-only pipelines that together hold what one copy holds (each at least 3
+     * buffers of the job's chunk): for a read-back split between readers (BlockChecker).
+     */
+    java.util.List<DiskCopy> readers(int parts) {
+        int each = Math.max(3, BUFFERS / Math.max(1, parts));
+        java.util.List<DiskCopy> out = new java.util.ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            out.add(new DiskCopy(chunk, each, true));
+        }
+        return out;
     }
 
     /** A full copy pipeline within the job's share. */

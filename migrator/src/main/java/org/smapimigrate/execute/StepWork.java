@@ -31,6 +31,8 @@ import org.smapimigrate.plugin.PluginCallException;
 import org.smapimigrate.plugin.PluginFailure;
 import org.smapimigrate.plugin.Volume;
 import org.smapimigrate.plugin.VolumePlugin;
+import org.smapimigrate.verify.BlockChecker;
+import org.smapimigrate.verify.BlockChecks;
 import org.smapimigrate.verify.BlockDigester;
 import org.smapimigrate.verify.DigestComparison;
 import org.smapimigrate.verify.DiskDigest;
@@ -268,14 +270,16 @@ final class StepWork {
                         + " bytes, the plan says " + c.sourceSize() + "; make a new plan");
             }
             BlockDigester digester = flattened ? new BlockDigester(disk.size()) : null;
+            // The same pieces give the block checks the verify step compares the target with.
+            BlockChecker checker = flattened ? new BlockChecker(disk.size()) : null;
             progress.start(c.id(), c.bytes(), disk.size(), copy::bytesDone);
             VolumeAttachment a = volumes.attachment(key);
             try (DiskSink sink = PausePoint.watch(pause, c.id(), a.openSink(disk.size(), fresh))) {
-                stats = copy.copy(disk, sink, digester);
+                stats = copy.copy(disk, sink, checker == null ? null : checker.alongside(digester));
                 sink.flush(); // once per volume: the only fsync of the copy
             }
             if (digester != null) {
-                CopiedDigest.write(manifestDir, plan, c, digester.finish());
+                CopiedDigest.write(manifestDir, plan, c, digester.finish(), checker.finish());
             }
         }
         return StepOutcome.copied(key, stats.readBytes(), stats.writtenBytes(), stats.zeroBytes());
@@ -292,31 +296,51 @@ final class StepWork {
         String started = Instant.now().toString();
         DiskCopy sourceSide = budget.copy();
         DiskCopy targetSide = budget.copy();
+        // A read-back against block checks of a file target is split between as many readers as
+        // there are cores (at most 2 here: their buffers are the job's); NBD reads stay one stream.
+        List<DiskCopy> readers = budget.readers(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        java.util.function.LongSupplier targetDone = () -> targetSide.bytesDone()
+                + readers.stream().mapToLong(DiskCopy::bytesDone).sum();
         CopyExtents copied = CopiedDigest.copyProving(plan, vv);
-        DiskDigest expected = copied == null ? null : CopiedDigest.read(manifestDir, plan, copied);
+        CopiedDigest recorded = copied == null ? null : CopiedDigest.read(manifestDir, plan, copied);
+        DiskDigest expected = recorded == null ? null : recorded.digest();
         if (expected != null) {
-            progress.start(vv.id(), vv.bytes(), vv.size(), targetSide::bytesDone);
+            progress.start(vv.id(), vv.bytes(), vv.size(), targetDone);
         } else {
-            progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetSide.bytesDone());
+            progress.start(vv.id(), vv.bytes(), 2 * vv.size(), () -> sourceSide.bytesDone() + targetDone.getAsLong());
             expected = sourceDigest(vv, sourceSide);
         }
-        DiskDigest actual;
+        DigestComparison comparison;
+        Manifest.Verification verification;
         String uri;
         String implementation;
         VolumeAttachment a = volumes.attachment(key);
         try (VirtualDisk back = a.openReader(vv.size())) {
-            actual = new DiskHasher(targetSide).digest(back);
+            String checkedAt;
+            if (recorded != null && recorded.checks() != null) {
+                // The copy's digest is the source's; the target only has to show the same bytes
+                // (BlockChecks): one read of it, no second SHA-256 of every byte.
+                BlockChecks actual = back instanceof org.smapimigrate.disk.RawFileDisk
+                        ? BlockChecker.of(back, readers) : BlockChecker.of(back, targetSide);
+                comparison = recorded.checks().compare(actual);
+                checkedAt = Instant.now().toString();
+                verification = Manifest.Verification.of(comparison, actual, checkedAt);
+            } else {
+                DiskDigest actual = new DiskHasher(targetSide).digest(back);
+                comparison = expected.compare(actual);
+                checkedAt = Instant.now().toString();
+                verification = Manifest.Verification.of(comparison, actual, checkedAt);
+            }
             uri = a.uri();
             implementation = a.describeImplementation();
         }
-        DigestComparison comparison = expected.compare(actual);
         if (!comparison.matches()) {
             throw new MigrationException("volume " + v.describe() + " read back through " + uri + " differs from "
                     + vv.source() + " read through its chain: " + comparison.describe());
         }
         String manifest = null;
         if (purposeOf(vv.volume()) == VolumePurpose.VDI) {
-            manifest = writeManifest(vv, v, expected, actual, comparison, uri, implementation, started).toString();
+            manifest = writeManifest(vv, v, expected, verification, uri, implementation, started).toString();
         }
         if (copied != null) {
             CopiedDigest.forget(manifestDir, copied); // the manifest and the volume's key hold it now
@@ -346,19 +370,19 @@ final class StepWork {
         return s instanceof SnapshotVolume n ? n.purpose() : VolumePurpose.VDI;
     }
 
-    private Path writeManifest(VerifyVolume vv, Volume v, DiskDigest expected, DiskDigest actual,
-                               DigestComparison comparison, String uri, String implementation, String started)
+    private Path writeManifest(VerifyVolume vv, Volume v, DiskDigest expected, Manifest.Verification verification,
+                               String uri, String implementation, String started)
             throws IOException {
         SourceNode n = nodes.get(vv.source());
         SetMetadata meta = metadataOf.get(vv.volume());
         String name = meta != null ? meta.name() : v.name();
-        String finished = Instant.now().toString();
+        String finished = verification.checkedAt();
         Manifest m = new Manifest(Manifest.FORMAT, tool, started, finished,
                 new Manifest.Source(plan.source().path(), plan.source().type(), plan.source().uuid(), vv.source(),
                         n.name(), n.role(), vv.size()),
                 new Manifest.Target(target.root().path().toString(), target.plugin().name(), target.configuration(),
                         target.sr(), v.key(), v.uuid(), name, v.virtualSize(), uri, implementation),
-                expected, Manifest.Verification.of(comparison, actual, finished));
+                expected, verification);
         Path path = manifestDir.resolve(vv.source() + ".manifest.json").toAbsolutePath();
         ManifestFile.write(path, m);
         return path;

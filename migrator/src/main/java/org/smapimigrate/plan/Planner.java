@@ -73,7 +73,7 @@ public final class Planner {
         Totals totals = new Totals(inv.vdis().size(), selection.selected.size(), migrated,
                 selection.selected.size() - migrated, chosen.made.size(), chosen.carriers(), virtual, copy,
                 chosen.copyUpperBound(), verify, space, basis,
-                tp.secondsFor(copy + verify, PluginCalls.of(chosen.steps.steps())),
+                tp.secondsFor(copy + VerifyReads.bytes(chosen.steps.steps()), PluginCalls.of(chosen.steps.steps())),
                 figures(ideal, caps.canKeepTrees(), tp), figures(flat, caps.canCreate(), tp),
                 PluginCalls.of(chosen.steps.steps()));
 
@@ -98,7 +98,7 @@ public final class Planner {
         long copy = l.bytesToCopy();
         long sharing = l.strategy == Strategy.PRESERVE ? copy : l.spaceWithoutSharing();
         return new StrategyFigures(available, copy, l.copyUpperBound(), sharing, l.spaceWithoutSharing(),
-                l.made.size(), tp.secondsFor(copy + l.bytesToVerify(), PluginCalls.of(l.steps.steps())));
+                l.made.size(), tp.secondsFor(copy + VerifyReads.bytes(l.steps.steps()), PluginCalls.of(l.steps.steps())));
     }
 
     /** Every image in tree order (roots by uuid, children by uuid), then any no root reaches. */

@@ -22,6 +22,31 @@ import java.util.Set;
  * </ul>
  * An SR created by the run adds SR.create; one that existed adds SR.ls (leftovers, duplicates);
  * a plugin SR other than the bundled one adds SR.stat: none of these is known from the steps.
+ *
+ * <p>Why a single-VDI migrate into a new bundled SR makes 12 and not the 8 issue 10 aims at.
+ * Seven are the work itself in the interface's terms (smapiv3-interface.md section 2): SR.create
+ * and SR.attach (the SR key is the plugin's, opaque), Volume.create, and Datapath.attach, activate,
+ * deactivate and detach, the order the interface requires around any I/O (activate is where a
+ * plugin grants exclusive use; no open/close, as XAPI makes those only for non-persistent disks;
+ * copy and read-back already share the one attachment). The other five each keep a guarantee:
+ * <ul>
+ *   <li>Volume.set of {@code vdi-type}: XAPI's scan reads it, and a volume without it broke SXM
+ *       (xapi-integration.md section 5, #6596); Volume.set takes one key per call;</li>
+ *   <li>Volume.set of our record, after the verification: it is what marks the volume complete,
+ *       so a target never looks complete before it is verified, and it lets a later run, a recheck
+ *       or another plan know whose copy it is;</li>
+ *   <li>Volume.set_description: Volume.create can carry nothing but a name and a description, so
+ *       the in-progress marker that lets a re-run find a volume killed the moment create returned
+ *       lives in the description, and must go once the record is set;</li>
+ *   <li>Volume.stat before the first Datapath call, as XAPI does: a plugin's create answer can
+ *       carry a wrong URI (upstream simple-file, section 6), and a copy through it would also be
+ *       verified through it, so the error would pass unseen;</li>
+ *   <li>Plugin.Query, once per process: the API version xapi-storage-script checks, the features
+ *       the plan rests on, and the measured call cost the estimate uses.</li>
+ * </ul>
+ * Only the last two could go, and only for the bundled plugin, whose answers are ours: 10. The
+ * marker, the record and vdi-type are three facts that need three calls after Volume.create
+ * whatever their order, so 8 would need one of those guarantees dropped.
  */
 public final class PluginCalls {
     /** Plugin.Query and SR.attach. */

@@ -9,7 +9,7 @@ package org.smapimigrate.plan;
  * @param targetSpaceSharing        space needed on a target whose snapshots and clones share blocks
  * @param targetSpaceWithoutSharing space needed on a target that copies them in full (an upper bound)
  * @param volumes                   volumes made
- * @param estimatedSeconds          copy plus verification at the plan's throughput
+ * @param estimatedSeconds          copy plus verification (VerifyReads) at the plan's throughput, plus plugin calls
  */
 public record StrategyFigures(boolean available, long bytesToCopy, boolean bytesUpperBound, long targetSpaceSharing,
                               long targetSpaceWithoutSharing, int volumes, long estimatedSeconds) {

@@ -15,8 +15,9 @@ package org.smapimigrate.plan;
  * @param bytesToVerify          allocated bytes the verify steps read (on each side)
  * @param targetSpaceNeeded      space the chosen strategy needs on this target
  * @param targetSpaceBasis       how {@code targetSpaceNeeded} was worked out
- * @param estimatedSeconds       copy plus verify at the plan's throughput, plus the plugin calls
- *                               at their measured cost
+ * @param estimatedSeconds       copy plus verify at the plan's throughput (the verify reading the target once, and the
+ *                               source again only where no single flattened copy proves the volume, VerifyReads), plus the
+ *                               plugin calls at their measured cost
  * @param preserve               figures for keeping the trees
  * @param flatten                figures for flattening every VDI
  * @param pluginCalls            plugin executables the steps start ({@link PluginCalls})

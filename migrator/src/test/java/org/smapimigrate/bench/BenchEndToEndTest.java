@@ -26,7 +26,7 @@ class BenchEndToEndTest {
         String out = text.toString();
 
         List<String> expected = List.of("qemu-img/tool", "cat/tool", "nbdcopy/tool", "serve>nbdcopy/in-JVM", "qemu+cmp/tool", "export/in-JVM",
-                "migrate/in-JVM", "export/process", "migrate/process", "1 VDI j1/process", "1 VDI j4/process");
+                "migrate/in-JVM", "export/process", "migrate/process", "1 VDI j1/process", "1 VDI j4/process", "1 VDI j8/process");
         assertEquals(expected, all.stream().map(m -> m.name() + "/" + m.where().label()).toList(), out);
         for (Measured m : all) {
             assertTrue(m.best() > 0, m.name());
@@ -34,6 +34,7 @@ class BenchEndToEndTest {
         }
         assertTrue(out.contains("identical"), out);
         assertTrue(out.contains("export (process) takes"), out);
+        assertTrue(out.contains("1 VDI j8 (process) peaked at "), out);
         assertTrue(out.contains("Planning 100 synthetic VDIs"), out);
         for (Measured m : all) {
             assertTrue(out.contains(m.name()), m.name() + " missing from the table:\n" + out);

@@ -43,4 +43,16 @@ class RatiosTest {
         assertEquals(List.of(), ManyVdiCase.jobsOption(4, false));
         assertEquals(List.of("--jobs", "4"), ManyVdiCase.jobsOption(4, true));
     }
+
+    @Test
+    void theRssTargetLineIsAboutTheEightJobCase() {
+        Measured j4 = new Measured("8 VDIs j4", BenchCase.Where.PROCESS, 1L << 30, new double[] {1}, 300L << 20);
+        Measured j8 = new Measured("8 VDIs j8", BenchCase.Where.PROCESS, 1L << 30, new double[] {1}, 200L << 20);
+        Measured over = new Measured("8 VDIs j8", BenchCase.Where.PROCESS, 1L << 30, new double[] {1}, 257L << 20);
+        assertEquals(Optional.of("8 VDIs j8 (process) peaked at 200 MiB RSS (target: at most 256 MiB)"),
+                BenchTable.rssTarget(List.of(j4, j8)));
+        assertEquals(Optional.of("8 VDIs j8 (process) peaked at 257 MiB RSS (target: at most 256 MiB): not met"),
+                BenchTable.rssTarget(List.of(over)));
+        assertEquals(Optional.empty(), BenchTable.rssTarget(List.of(j4)));
+    }
 }

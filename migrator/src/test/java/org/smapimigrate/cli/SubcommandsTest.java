@@ -40,6 +40,36 @@ class SubcommandsTest {
     }
 
     @Test
+    void theTopLevelManualIsBuiltWithoutAnnotations() {
+        // Programmatic top level (start-up, issue 10): the manual still shows every option and command.
+        CliRun r = CliRun.of("--help");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith(SmapiMigrate.HEADER + System.lineSeparator()
+                + "Usage: smapi-migrate [-hV] [--debug] [COMMAND]"), r.out());
+        for (String s : List.of("--debug", "-h, --help", "-V, --version", "help     " + SmapiMigrate.HELP_HEADER,
+                "Exit status:")) {
+            assertTrue(r.out().contains(s), s + " in " + r.out());
+        }
+        for (String name : Subcommands.NAMES) {
+            assertEquals(!Subcommands.hidden(name), r.out().contains("  " + name + " "), name);
+        }
+        CommandLine cl = SmapiMigrate.commandLine("--help");
+        assertEquals(null, cl.getCommandSpec().userObject());
+        assertTrue(!(cl.getSubcommands().get("help").getCommandSpec().userObject() instanceof CommandLine.HelpCommand),
+                "help is a stand-in unless named");
+        assertTrue(SmapiMigrate.commandLine("help", "scan").getSubcommands().get("help").getCommandSpec().userObject()
+                instanceof CommandLine.HelpCommand);
+        assertEquals("true", System.getProperty("picocli.disable.closures"), "no class path search for Groovy");
+    }
+
+    @Test
+    void theVersionIsPrintedByTheTopLevelOption() {
+        CliRun r = CliRun.of("--version");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("smapi-migrate "), r.out());
+    }
+
+    @Test
     void helpForACommandShowsItsManual() {
         CliRun r = CliRun.of("help", "migrate");
         assertEquals(0, r.exitCode(), r.err());

@@ -34,7 +34,13 @@ class PluginProcessCountTest {
     static final Path EXAMPLE_SR = Path.of(System.getProperty("smapi.root"), "examples", "file-sr",
             "7d2f5c38-0c4e-4d8e-9a55-3b0d7e1f6a21");
     static final String EXAMPLE_VDI = "2b8e6f0a-41c7-4a63-8d0e-5f9c1a7b3e42";
-    /** What a fresh bundled SR needs at least, see RunVolumes and PluginCalls; issue 10 aims at 8. */
+    /**
+     * What a fresh bundled SR needs, one process per call (issue 10 aims at 8; PluginCalls says why
+     * each is there and why 8 cannot be reached without giving up a guarantee):
+     * Plugin.Query, SR.create, SR.attach, Volume.create, Volume.stat, Datapath.attach, activate,
+     * deactivate, detach, Volume.set vdi-type, Volume.set of our record (the completion mark),
+     * Volume.set_description (the in-progress marker goes).
+     */
     static final int MOST = 12;
 
     /** A copy of {@code real} whose method executables log themselves to {@code log}, then exec the real ones. */

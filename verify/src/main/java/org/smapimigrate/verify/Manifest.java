@@ -56,15 +56,32 @@ public record Manifest(String format, String tool, String started, String finish
     /**
      * @param result           {@code match} or {@code mismatch}
      * @param checkedAt        ISO-8601 instant
-     * @param targetWhole      the whole-disk digest of the target as read back
+     * @param targetWhole      the whole value of the target as read back, by {@code method}
      * @param mismatchedBlocks how many 2 MiB blocks differ
      * @param detail           {@link DigestComparison#describe()}
+     * @param method           how the target was read back: {@value DiskDigest#ALGORITHM} (its digest
+     *                         compared with the source's) or {@value BlockChecks#ALGORITHM} (its block
+     *                         checks compared with those the copy computed from the source's bytes,
+     *                         see {@link BlockChecks}); absent in manifests older than the field, which
+     *                         all used the digest
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Verification(String result, String checkedAt, String targetWhole, long mismatchedBlocks,
-                               String detail) {
+                               String detail, String method) {
+        public Verification(String result, String checkedAt, String targetWhole, long mismatchedBlocks,
+                            String detail) {
+            this(result, checkedAt, targetWhole, mismatchedBlocks, detail, DiskDigest.ALGORITHM);
+        }
+
         public static Verification of(DigestComparison c, DiskDigest target, String checkedAt) {
             return new Verification(c.matches() ? "match" : "mismatch", checkedAt, target.whole(),
-                    c.mismatchedBlocks(), c.describe());
+                    c.mismatchedBlocks(), c.describe(), DiskDigest.ALGORITHM);
+        }
+
+        /** The target read back by its block checks (the manifest's digest is the source's, taken while copying). */
+        public static Verification of(DigestComparison c, BlockChecks target, String checkedAt) {
+            return new Verification(c.matches() ? "match" : "mismatch", checkedAt, target.whole(),
+                    c.mismatchedBlocks(), c.describe(), BlockChecks.ALGORITHM);
         }
 
         public boolean matches() {
