@@ -49,7 +49,7 @@ final class LiveXapiPool implements AutoCloseable {
 
     LiveXapiPool(Path dir) throws IOException {
         this.dir = dir;
-        this.xapi = StandIns.pool(dir).start();
+        this.xapi = StandIns.pool(dir).taskSteps(1).start(); // tasks done on their first read: fast tests
         sr = xapi.addSr("ext", "Local storage", Map.of("device", "/dev/sda3"), Map.of());
         v3Sr = xapi.createSmapiV3Sr(StandIns.bundledPluginRoot().resolve("volume").resolve(StandIns.DIRVOL),
                 StandIns.DIRVOL, "SMAPIv3 target", Files.createDirectories(dir.resolve("v3-sr")));
