@@ -112,6 +112,24 @@ class XapiLiveCallsTest {
                     assertEquals(sha256sum(xapi.vdiData(s2)), HexFormat.of().formatHex(sha.digest()));
                 }
 
+                // An export name the server does not serve (another session): refused, and the message
+                // names neither the name nor the session.
+                String fake = "OpaqueRef:00000000-fake-session-not-served";
+                com.fasterxml.jackson.databind.node.ObjectNode forged = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode();
+                forged.put("exportname", "/" + snap.uuid() + "?session_id=" + fake);
+                forged.put("address", info.address());
+                forged.put("port", info.port());
+                forged.put("cert", info.certPem());
+                forged.put("subject", info.subject());
+                NbdServerInfo wrong = NbdServerInfo.readAll(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createArrayNode().add(forged), snap.uuid()).get(0);
+                IOException refused = assertThrows(IOException.class, () -> VdiNbdExport.open(wrong));
+                for (Throwable t = refused; t != null; t = t.getCause()) {
+                    assertFalse(String.valueOf(t.getMessage()).contains(fake), t.getMessage());
+                    assertFalse(String.valueOf(t.getMessage()).contains("fake-session"), t.getMessage());
+                }
+
                 // A guest that never answers: the timeout cancels the task, the VM still runs.
                 xapi.guestIgnoresShutdown(vm);
                 XapiTimeoutException late = assertThrows(XapiTimeoutException.class,

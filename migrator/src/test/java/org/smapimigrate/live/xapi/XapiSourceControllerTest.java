@@ -175,6 +175,21 @@ class XapiSourceControllerTest {
         try (LiveXapiPool pool = new LiveXapiPool(dir); XapiSession s = pool.login()) {
             pool.xapi.startGuest(pool.vm, LiveXapiPool.MIB, 3);
             pool.xapi.guestIgnoresShutdown(pool.vm);
+            // A run killed after a freeze: a new controller finds the marked snapshot, releases it,
+            // and closing it then puts CBT back off.
+            FrozenState orphan;
+            try (XapiSourceController first = new XapiSourceController(s, pool.vmUuid)) {
+                orphan = first.freeze(pool.diskUuid);
+            }
+            assertTrue(pool.xapi.db().get("VDI", pool.disk).path("cbt_enabled").asBoolean(), "kept for a resume");
+            try (XapiSourceController again = new XapiSourceController(s, pool.vmUuid)) {
+                List<FrozenState> found = again.recover(pool.diskUuid);
+                assertEquals(List.of(orphan.id()), found.stream().map(FrozenState::id).toList());
+                assertEquals("false", found.get(0).handle("cbt-was"));
+                again.release(found.get(0));
+            }
+            assertFalse(pool.xapi.db().get("VDI", pool.disk).path("cbt_enabled").asBoolean(), "restored");
+            assertEquals(List.of(), pool.snapshotVdis());
             try (XapiSourceController c = new XapiSourceController(s, pool.vmUuid)) {
                 IOException e = assertThrows(IOException.class, () -> c.stop(new StopPolicy(Duration.ofMillis(400), false)));
                 assertTrue(e.getMessage().contains("did not shut down cleanly within") && e.getMessage().contains(

@@ -48,19 +48,29 @@ public final class VdiNbdExport implements VirtualDisk {
         }
     }
 
-    /** {@code e} again if it does not mention the secret, else a plain copy of it with the secret removed. */
+    /** Whatever follows {@code session_id=} (plain or percent-encoded) up to a space, quote or bracket. */
+    private static final java.util.regex.Pattern SESSION = java.util.regex.Pattern.compile(
+            "(session_id(=|%3[dD]))(?!" + java.util.regex.Pattern.quote(NbdUri.REDACTED) + ")[^\\s'\"&)\\]]+");
+
+    /**
+     * {@code e} again if no message of it or its causes holds the secret or anything after a
+     * {@code session_id=} (servers echo the export name back, even cut short), else a plain copy of
+     * it with those parts redacted and no cause.
+     */
     static IOException withoutSecret(Exception e, String secret) {
         String session = secret.substring(secret.indexOf("session_id=") + "session_id=".length());
         boolean leaks = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            leaks |= m != null && (m.contains(secret) || m.contains(session) || m.contains(percentEncode(session)));
+            leaks |= m != null && (m.contains(secret) || m.contains(session) || m.contains(percentEncode(session))
+                    || SESSION.matcher(m).find());
         }
         if (!leaks && e instanceof IOException io) {
             return io;
         }
         String m = String.valueOf(e.getMessage()).replace(secret, "/<vdi>?session_id=" + NbdUri.REDACTED)
                 .replace(percentEncode(session), NbdUri.REDACTED).replace(session, NbdUri.REDACTED);
+        m = SESSION.matcher(m).replaceAll("$1" + java.util.regex.Matcher.quoteReplacement(NbdUri.REDACTED));
         IOException clean = new IOException(m);
         clean.setStackTrace(e.getStackTrace());
         return clean;
