@@ -243,7 +243,7 @@ public final class XapiSourceController implements SourceController {
             if (!policy.force()) {
                 throw new IOException("VM " + vmUuid + " did not shut down cleanly within " + policy.timeout().toSeconds()
                         + " s and is still " + ops.vmPowerState(vm.ref()) + "; the switch-over is abandoned. Give"
-                        + " --force-shutdown to hard-stop it after the timeout, or a longer --shutdown-timeout", e);
+                        + " --force-shutdown to hard-stop it after the timeout, or allow a longer shutdown", e);
             }
             ops.vmHardShutdown(vm.ref());
             return new PowerEvent("stop", requested, Instant.now(), "forced");
