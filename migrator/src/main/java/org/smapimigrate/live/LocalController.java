@@ -310,6 +310,9 @@ public final class LocalController implements SourceController {
 
     @Override
     public List<FrozenState> recover(String disk) throws IOException {
+        if (stoppedDisk == null) {
+            stoppedDisk = disk; // a resumed run may start the writer before it freezes anything
+        }
         Record rec = new Record(records, disk);
         Map<String, String[]> open = new LinkedHashMap<>();
         Map<String, String> made = new LinkedHashMap<>();
