@@ -10,6 +10,9 @@ import org.smapimigrate.vm.transport.TransportEvents;
 import org.smapimigrate.xapi.OneLine;
 import org.smapimigrate.xapi.XapiRecords;
 import org.smapimigrate.xapi.XapiSession;
+import org.smapimigrate.migrate.TargetSr;
+import org.smapimigrate.plugin.PluginRoot;
+import org.smapimigrate.xapi.records.Pbd;
 import org.smapimigrate.xapi.records.Sr;
 import org.smapimigrate.xapi.records.Vm;
 import org.smapimigrate.xapi.records.XapiClass;
@@ -75,6 +78,50 @@ public final class LiveXapiSource implements AutoCloseable {
 
     public Vm vm() {
         return vm;
+    }
+
+    /**
+     * The pool's SMAPIv3 SR {@code nameOrUuid} as a target the passes write into through its
+     * volume plugin on this host: the plugin directory of its type under {@code pluginRoot/volume}
+     * ({@code org.xen.xapi.storage.TYPE} or {@code TYPE}, as xapi-storage-script names them), attached
+     * with the device-config of its plugged PBD.
+     */
+    public TargetSr targetSr(String nameOrUuid, Path pluginRoot, java.time.Duration callLimit) throws IOException {
+        XapiRecords r = new XapiRecords(session);
+        List<Sr> found = r.all(XapiClass.SR).values().stream()
+                .filter(s -> s.uuid().equals(nameOrUuid) || s.nameLabel().equals(nameOrUuid)).toList();
+        if (found.size() != 1) {
+            throw new UserError("--target-sr " + OneLine.of(nameOrUuid, 80) + ": " + (found.isEmpty()
+                    ? "no SR of that name or uuid in the pool" : found.size() + " SRs have that name; name one by uuid"));
+        }
+        Sr sr = found.get(0);
+        Map<String, String> config = null;
+        for (String ref : sr.pbds()) {
+            Pbd p = r.get(XapiClass.PBD, ref);
+            if (p.currentlyAttached()) {
+                config = p.deviceConfig();
+                break;
+            }
+        }
+        if (config == null) {
+            throw new UserError("--target-sr " + OneLine.of(nameOrUuid, 80) + ": the SR is not plugged on any host"
+                    + " (xe pbd-plug)");
+        }
+        Path volume = pluginRoot.resolve("volume");
+        for (String name : List.of("org.xen.xapi.storage." + sr.type(), sr.type())) {
+            if (!name.contains("/") && !name.startsWith(".") && java.nio.file.Files.isDirectory(volume.resolve(name))) {
+                return TargetSr.attach(new PluginRoot(pluginRoot, callLimit), name, config);
+            }
+        }
+        throw new UserError("--target-sr " + OneLine.of(nameOrUuid, 80) + ": no volume plugin for SR type "
+                + OneLine.of(sr.type(), 60) + " under " + volume + " (run on a host of the pool, or give --plugins ROOT)");
+    }
+
+    /** The target SR's uuid in the pool, for the switch-over. */
+    public String srUuid(TargetSr target, String nameOrUuid) throws IOException {
+        return new XapiRecords(session).all(XapiClass.SR).values().stream()
+                .filter(s -> s.uuid().equals(nameOrUuid) || s.nameLabel().equals(nameOrUuid)).findFirst()
+                .map(Sr::uuid).orElseThrow(() -> new UserError("--target-sr " + OneLine.of(nameOrUuid, 80) + " is gone"));
     }
 
     /**
