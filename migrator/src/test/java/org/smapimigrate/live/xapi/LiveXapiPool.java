@@ -33,21 +33,21 @@ import org.smapimigrate.xapi.transport.TlsTrust;
  * random content), and a SMAPIv3 SR of the bundled plugin as the target. Helpers read a target
  * volume back through the plugin's datapath and hash the stand-in's raw files with sha256sum.
  */
-final class LiveXapiPool implements AutoCloseable {
-    static final long MIB = 1 << 20;
-    static final long DISK_SIZE = 16 * MIB;
+public final class LiveXapiPool implements AutoCloseable {
+    public static final long MIB = 1 << 20;
+    public static final long DISK_SIZE = 16 * MIB;
 
-    final XapiStandIn xapi;
-    final Path dir;
-    final String sr;
-    final String v3Sr;
-    final String vm;
-    final String vmUuid;
-    final String disk;
-    final String diskUuid;
-    final Path passwordFile;
+    public final XapiStandIn xapi;
+    public final Path dir;
+    public final String sr;
+    public final String v3Sr;
+    public final String vm;
+    public final String vmUuid;
+    public final String disk;
+    public final String diskUuid;
+    public final Path passwordFile;
 
-    LiveXapiPool(Path dir) throws IOException {
+    public LiveXapiPool(Path dir) throws IOException {
         this.dir = dir;
         this.xapi = StandIns.pool(dir).taskSteps(1).start(); // tasks done on their first read: fast tests
         sr = xapi.addSr("ext", "Local storage", Map.of("device", "/dev/sda3"), Map.of());
@@ -67,12 +67,12 @@ final class LiveXapiPool implements AutoCloseable {
         passwordFile = Files.writeString(dir.resolve("xapi-password"), StandIns.PASSWORD + "\n");
     }
 
-    XapiSession login() throws IOException {
+    public XapiSession login() throws IOException {
         return XapiSession.login(XapiEndpoint.parse(xapi.url(), TlsTrust.caFile(StandIns.pki().poolCa().caPem())),
                 XapiCredentials.resolve("root", null, Map.of(XapiCredentials.PASSWORD_ENV, StandIns.PASSWORD)));
     }
 
-    TargetSr target() throws IOException {
+    public TargetSr target() throws IOException {
         JsonNode v3 = xapi.db().get("SR", v3Sr);
         JsonNode pbd = xapi.db().get("PBD", v3.get("PBDs").get(0).asText());
         Map<String, String> config = new TreeMap<>();
@@ -82,7 +82,7 @@ final class LiveXapiPool implements AutoCloseable {
     }
 
     /** sha256 of a target volume's first {@code size} bytes, read through the plugin's datapath. */
-    String volumeSha256(String key, long size) throws IOException {
+    public String volumeSha256(String key, long size) throws IOException {
         TargetSr t = target();
         Volume v = t.plugin().volumeStat(t.sr(), key);
         try (VolumeAttachment a = VolumeAttachment.attach(t.root(), v, VolumeAttachment.dom0Domain("test"));
@@ -92,7 +92,7 @@ final class LiveXapiPool implements AutoCloseable {
     }
 
     /** sha256sum of a stand-in VDI's raw file (the third-party hash, never our reader). */
-    String rawSha256(String vdiRef) throws IOException, InterruptedException {
+    public String rawSha256(String vdiRef) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("sha256sum", xapi.vdiData(vdiRef).toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
@@ -100,7 +100,7 @@ final class LiveXapiPool implements AutoCloseable {
     }
 
     /** VDIs with is_a_snapshot in the stand-in's database. */
-    List<String> snapshotVdis() {
+    public List<String> snapshotVdis() {
         List<String> out = new ArrayList<>();
         xapi.db().all("VDI").forEach((ref, row) -> {
             if (row.path("is_a_snapshot").asBoolean()) {
@@ -111,7 +111,7 @@ final class LiveXapiPool implements AutoCloseable {
     }
 
     /** The VDI uuid behind the VM's userdevice 0. */
-    String vdiAtDevice0() {
+    public String vdiAtDevice0() {
         for (JsonNode v : xapi.db().get("VM", vm).path("VBDs")) {
             JsonNode b = xapi.db().get("VBD", v.asText());
             if (b.path("userdevice").asText().equals("0")) {
