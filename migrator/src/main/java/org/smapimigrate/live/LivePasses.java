@@ -185,8 +185,10 @@ public final class LivePasses {
                 }
             }
             j.append(PassEvent.reset("aborted"));
+            LiveResult r = result(null, false);
             volumeKey = null;
-            return result("aborted", false);
+            return new LiveResult(r.disk(), r.source(), r.volume(), r.passes(), r.stop(), r.downtimeSeconds(), null, null,
+                    false, null, r.startedOn(), null, false, true);
         } finally {
             journal = null;
         }
@@ -501,7 +503,7 @@ public final class LivePasses {
     private LiveResult result(String failure, boolean alreadyDone) {
         return new LiveResult(disk, source.describe(), volumeKey, passes, stopHow, downtime, sourceDigest,
                 targetDigest, sourceDigest != null && sourceDigest.equals(targetDigest), switchedTo, startedOn,
-                failure, alreadyDone);
+                failure, alreadyDone, false);
     }
 
     private static double secs(long nanos) {

@@ -20,10 +20,12 @@ import java.util.List;
  * @param startedOn       {@code new} (after the switch-over), {@code old} (after a failure), or null
  * @param failure         why the run failed (one line), or null
  * @param alreadyDone     true when a finished run was asked again and nothing was done
+ * @param aborted         true for {@code --abort}: snapshots released, writer running on its old disk,
+ *                        the target volume destroyed
  */
 public record LiveResult(String disk, String source, String volume, List<LivePass> passes, String stop,
                          Double downtimeSeconds, String sourceDigest, String targetDigest, boolean verified,
-                         String switchedTo, String startedOn, String failure, boolean alreadyDone) {
+                         String switchedTo, String startedOn, String failure, boolean alreadyDone, boolean aborted) {
     public LiveResult {
         passes = List.copyOf(passes);
     }

@@ -32,6 +32,9 @@ public final class LiveRunReport {
         List<String> out = new ArrayList<>();
         out.add("live migration of disk " + TerminalText.escape(r.disk()) + " from " + TerminalText.escape(r.source())
                 + (r.volume() == null ? "" : " into volume " + TerminalText.escape(r.volume())));
+        if (r.aborted()) {
+            out.add("  aborted: every snapshot released, the target volume destroyed, the writer on its old disk");
+        }
         if (r.alreadyDone()) {
             out.add("  (finished by an earlier run; nothing done now)");
         }

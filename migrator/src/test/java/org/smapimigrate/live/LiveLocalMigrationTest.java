@@ -2,7 +2,6 @@ package org.smapimigrate.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,12 +120,13 @@ class LiveLocalMigrationTest {
                 List.of("--reopen-hook", "sh " + reopen, "--stop-hook", "sh " + stop, "--start-hook", "sh " + start));
     }
 
-    private Process migrate(Setup s, Path out) throws IOException {
+    private Process migrate(Setup s, Path out, String... more) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
                 "org.smapimigrate.cli.SmapiMigrate", "migrate", "--mode", "live", "--sr", s.sr().toString(), "--vdi",
                 VDI, "--target-sr", s.target().toString(), "--state-dir", s.state().toString(), "--switch-below", "1",
                 "--max-passes", "3", "--shutdown-timeout", "30", "--json"));
         cmd.addAll(s.hooks());
+        cmd.addAll(List.of(more));
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
                 .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile()).start();
         // For the reopen hook's SIGKILL (the kill test): long before pass 2, a JVM start away.
@@ -191,6 +191,36 @@ class LiveLocalMigrationTest {
         assertEquals(SIZE, passes.get(0).path("changed").asLong());
         assertTrue(r.path("downtime_seconds").asDouble() > 0);
         checkAfterSwitchOver(s, r, 4);
+    }
+
+    @Test
+    void aMigrationKilledDuringPassTwoIsAbortedCleanly() throws Exception {
+        Setup s = setUp();
+        Files.writeString(s.ctl().resolve("kill-at"), "3");
+        Process m = migrate(s, tmp.resolve("first.json"));
+        assertTrue(m.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(137, m.exitValue(), "killed: " + Files.readString(tmp.resolve("first.json.err")));
+        assertEquals(2, visibleSnapshots(s).size(), listing(s));
+        Path out = tmp.resolve("abort.json");
+        Process a = migrate(s, out, "--abort");
+        assertTrue(a.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), Files.readString(out) + Files.readString(tmp.resolve("abort.json.err")));
+        assertTrue(JSON.readTree(out.toFile()).path("aborted").asBoolean());
+        assertEquals(List.of(), visibleSnapshots(s), "no snapshot left: " + listing(s));
+        assertEquals(3, hiddenBases(s).size(), "the base copies stay, as after SM's VDI.destroy: " + listing(s));
+        try (Stream<Path> files = Files.list(s.target())) {
+            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".raw")).toList(), "the volume is destroyed");
+        }
+        assertEquals("running", state(s.ctl()), "the writer was never stopped");
+        assertFalse(Files.exists(s.ctl().resolve("stops")));
+        // Run again after the abort: a new migration from pass 0 into a new volume, to the same checks.
+        Path again = tmp.resolve("again.json");
+        Process r = migrate(s, again);
+        assertTrue(r.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, r.exitValue(), Files.readString(again) + Files.readString(tmp.resolve("again.json.err")));
+        JsonNode j = JSON.readTree(again.toFile());
+        assertEquals(4, j.path("passes").size(), j.toString());
+        checkAfterSwitchOver(s, j, 6);
     }
 
     /** The target, the source SR and the writer after a successful switch-over; {@code freezes} snapshots were made. */
