@@ -16,7 +16,8 @@ import org.smapimigrate.migrate.MigrationException;
  * <ul>
  *   <li>{@value #ACTION}: {@code pause} / {@code unpause} (reopen hook: as {@code tap-ctl pause}
  *       and {@code unpause}: close the leaf and stop writing, then reopen it by its name),
- *       {@code stop} / {@code force-stop} (stop hook), {@code start} (start hook);</li>
+ *       {@code stop} / {@code force-stop} (stop hook), {@code start} (start hook; it must be
+ *       harmless when the writer already runs, since a run resumed after a kill may ask again);</li>
  *   <li>{@value #VDI}: the VDI uuid; {@value #LEAF}: the leaf file's path; {@value #SR}: the SR
  *       directory; {@value #TARGET_VOLUME}: for the start hook after a switch-over, the key of
  *       the target volume the writer should now use (absent when it starts on its old disk).</li>

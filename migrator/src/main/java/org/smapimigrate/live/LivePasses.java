@@ -50,7 +50,7 @@ public final class LivePasses {
     /** Opens the target volume: {@code key} of an earlier run, or a new one when null. */
     @FunctionalInterface
     public interface Targets {
-        TargetVolume open(String key, long size) throws IOException;
+        LiveTarget open(String key, long size) throws IOException;
     }
 
     /** What the run tells as it goes (console lines); all optional. */
@@ -86,7 +86,7 @@ public final class LivePasses {
 
     // The run's state, rebuilt from the journal when resuming.
     private PassJournal journal;
-    private TargetVolume volume;
+    private LiveTarget volume;
     private String volumeKey;
     private boolean volumeFresh;
     private FrozenState base;
@@ -98,6 +98,7 @@ public final class LivePasses {
     private String sourceDigest;
     private String targetDigest;
     private String switchedTo;
+    private boolean repointing;
     private String startedOn;
 
     public LivePasses(SourceController source, String disk, Path journalFile, Targets targets, SwitchOver switchOver,
@@ -118,13 +119,22 @@ public final class LivePasses {
             List<PassEvent> since = sinceReset(j.events());
             if (finished(since)) {
                 replay(since);
+                releaseAll(); // what a failed release after the switch-over left, if anything
                 return result(null, true);
             }
             replay(since);
+            if (repointing && switchedTo == null) {
+                // Killed during the repoint, the writer stopped and the target verified: finish it.
+                listener.note("the last run was interrupted during its repoint: finishing it");
+                try {
+                    repoint();
+                } catch (IOException | RuntimeException e) {
+                    throw fail(e, true);
+                }
+            }
             if (switchedTo != null) {
                 // Killed after the repoint, before the start: only the release and the start are left.
-                releaseAll();
-                return start();
+                return startAfterRepoint();
             }
             if (stopRequested != null) {
                 // Killed during the switch-over before the repoint: the writer is on its old disks.
@@ -167,9 +177,10 @@ public final class LivePasses {
             journal = j;
             List<PassEvent> since = sinceReset(j.events());
             replay(since);
-            if (switchedTo != null) {
-                throw new MigrationException("the switch-over of " + disk + " already repointed it to volume "
-                        + volumeKey + " (" + journalFile + "): nothing to abort");
+            if (switchedTo != null || repointing) {
+                throw new MigrationException("the switch-over of " + disk + (switchedTo != null ? " already repointed it"
+                        : " was repointing it") + " to volume " + volumeKey + " (" + journalFile + "): nothing to abort;"
+                        + " run the migration again to finish it");
             }
             if (stopRequested != null) {
                 PowerEvent st = source.start();
@@ -304,16 +315,24 @@ public final class LivePasses {
             copied(p);
             verify(quiet);
             volume.markComplete(disk, sourceDigest);
-            switchedTo = switchOver.repoint(disk, volumeKey, sourceDigest);
-            journal.append(new PassEvent(PassEvent.SWITCHED, null, null, null, Instant.now().toString(), null, null,
-                    null, null, null, null, null, switchedTo, null, volumeKey, sourceDigest));
+            repoint();
         } catch (IOException | RuntimeException e) {
             throw fail(e, true);
         }
-        // The base of the final delta is kept until the repoint, so that a run killed during the
-        // switch-over resumes its passes from it.
-        releaseAll();
-        return start();
+        return startAfterRepoint();
+    }
+
+    /**
+     * The repoint, journaled before and after: it is idempotent (the XAPI switch-over finishes
+     * from its own journal, the local one has nothing to do), so a run killed in the middle of it
+     * calls it again rather than starting the writer on disks it may no longer use.
+     */
+    private void repoint() throws IOException {
+        journal.append(new PassEvent(PassEvent.REPOINTING, null, null, null, Instant.now().toString(), null, null,
+                null, null, null, null, null, null, null, volumeKey, sourceDigest));
+        switchedTo = switchOver.repoint(disk, volumeKey, sourceDigest);
+        journal.append(new PassEvent(PassEvent.SWITCHED, null, null, null, Instant.now().toString(), null, null,
+                null, null, null, null, null, switchedTo, null, volumeKey, sourceDigest));
     }
 
     /** The whole target against the whole quiet source, both hashed at once. */
@@ -335,6 +354,9 @@ public final class LivePasses {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("verification interrupted");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
                 throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause()
                         : new IOException("reading the target back failed: " + e.getCause(), e.getCause());
             }
@@ -344,6 +366,27 @@ public final class LivePasses {
                     + targetDigest + ", the quiet source " + sourceDigest + "; nothing was repointed");
         }
         journal.append(PassEvent.verified(sourceDigest));
+    }
+
+    /**
+     * After the repoint: the snapshots go (the base of the final delta was kept until now, so that
+     * a run killed during the switch-over resumes its passes from it), then the writer starts
+     * whatever the release did: a snapshot left over is reported, and the next run releases it.
+     */
+    private LiveResult startAfterRepoint() throws IOException {
+        String leftOver = null;
+        try {
+            releaseAll();
+        } catch (IOException | RuntimeException e) {
+            leftOver = e.getMessage();
+        }
+        LiveResult r = start();
+        if (leftOver != null) {
+            throw new LiveFailure("the disk " + disk + " moved and its writer runs on volume " + volumeKey + ", but"
+                    + " releasing a temporary snapshot failed: " + leftOver + "; run the same command again to release"
+                    + " it", r, null);
+        }
+        return r;
     }
 
     private LiveResult start() throws IOException {
@@ -479,6 +522,7 @@ public final class LivePasses {
                     sourceDigest = e.digest();
                     targetDigest = e.digest();
                 }
+                case PassEvent.REPOINTING -> repointing = true;
                 case PassEvent.SWITCHED -> switchedTo = e.how();
                 case PassEvent.STARTED -> {
                     startedOn = e.how();
@@ -495,7 +539,7 @@ public final class LivePasses {
         }
         unreleased.removeIf(s -> base != null && s.id().equals(base.id()));
         // A pass whose copy did not finish is done again: drop the passes after the base's.
-        if (!passes.isEmpty() && passes.get(passes.size() - 1).last() && switchedTo == null) {
+        if (!passes.isEmpty() && passes.get(passes.size() - 1).last() && switchedTo == null && !repointing) {
             passes.remove(passes.size() - 1);
         }
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * One line of a live run's pass journal ({@link PassJournal}); fields that do not apply are null.
  *
  * @param event       {@value #VOLUME}, {@value #FROZEN}, {@value #COPIED}, {@value #RELEASED},
- *                    {@value #STOP_REQUESTED}, {@value #STOPPED}, {@value #VERIFIED},
+ *                    {@value #STOP_REQUESTED}, {@value #STOPPED}, {@value #VERIFIED}, {@value #REPOINTING},
  *                    {@value #SWITCHED}, {@value #STARTED}, {@value #RESET}
  * @param pass        the pass number (0 copies the whole frozen disk; the switch-over's is the last)
  * @param last        true for the switch-over's pass, from the quiet disk
@@ -37,6 +37,8 @@ public record PassEvent(String event, Integer pass, Boolean last, JournaledState
     public static final String STOP_REQUESTED = "stop-requested";
     public static final String STOPPED = "stopped";
     public static final String VERIFIED = "verified";
+    /** The repoint began (it is idempotent: a resumed run calls it again to finish it). */
+    public static final String REPOINTING = "repointing";
     public static final String SWITCHED = "switched";
     public static final String STARTED = "started";
     /** The run failed or was aborted and cleaned up (snapshots released, source running): the next starts at pass 0. */

@@ -88,7 +88,9 @@ public interface SourceController extends Closeable {
 
     /**
      * Starts the writer again: on the disks it was stopped on (the old ones, after a failed
-     * switch-over), or on what the caller repointed it to. Returns once started.
+     * switch-over), or on what the caller repointed it to. Returns once started. Idempotent: a
+     * writer already running is left alone (a run killed between the start and its journal line
+     * asks again).
      */
     PowerEvent start() throws IOException;
 

@@ -1,6 +1,5 @@
 package org.smapimigrate.live;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +17,7 @@ import org.smapimigrate.plugin.Volume;
  * volumes are ({@link VolumeKeys#inProgress}); marked complete ({@link VolumeKeys#RECORD}) only
  * once the switch-over verified it against the quiet source.
  */
-public final class TargetVolume implements Closeable {
+public final class TargetVolume implements LiveTarget {
     private final TargetSr target;
     private final Volume volume;
     private final long size;
@@ -51,25 +50,30 @@ public final class TargetVolume implements Closeable {
         return new TargetVolume(target, v, size);
     }
 
+    @Override
     public String key() {
         return volume.key();
     }
 
+    @Override
     public String describe() {
         return "volume " + volume.key() + " of " + target.describe();
     }
 
     /** A new sink on the volume; {@code fresh}: nothing was ever written to it (holes may be skipped). */
+    @Override
     public DiskSink openSink(boolean fresh) throws IOException {
         return attachment.openSink(size, fresh);
     }
 
     /** The volume read back through its datapath, for the verification. */
+    @Override
     public VirtualDisk openReader() throws IOException {
         return attachment.openReader(size);
     }
 
     /** Marks it complete and verified: our record, set last, as the engine does. */
+    @Override
     public void markComplete(String disk, String digest) throws IOException {
         Map<String, String> ours = new TreeMap<>();
         ours.put(VolumeKeys.STATE, VolumeKeys.COMPLETE);
@@ -81,6 +85,7 @@ public final class TargetVolume implements Closeable {
     }
 
     /** Detaches and destroys it (an abort). */
+    @Override
     public void destroy() throws IOException {
         attachment.close();
         target.plugin().volumeDestroy(target.sr(), volume.key());
