@@ -155,6 +155,11 @@ final class LiveRuns {
             }
 
             @Override
+            public AutoCloseable copying(int pass, long total, java.util.function.LongSupplier done) {
+                return CopyProgress.start("pass " + pass, total, done, !quiet);
+            }
+
+            @Override
             public void pass(LivePass p) {
                 if (!quiet) {
                     if (!header) {

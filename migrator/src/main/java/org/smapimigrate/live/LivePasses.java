@@ -60,6 +60,14 @@ public final class LivePasses {
 
         default void pass(LivePass pass) {
         }
+
+        /**
+         * A pass's copy begins: {@code done} counts its bytes up to {@code total} (a progress bar
+         * polls it); the copy closes what this returns when it ends.
+         */
+        default AutoCloseable copying(int pass, long total, java.util.function.LongSupplier done) {
+            return () -> { };
+        }
     }
 
     /** A live run that failed: the source runs on its old disks (or the message says what to do). */
@@ -213,9 +221,15 @@ public final class LivePasses {
         openVolume(s.size());
         long c0 = System.nanoTime();
         CopyStats stats;
-        try (VirtualDisk d = source.open(s); DiskSink sink = volume.openSink(volumeFresh)) {
-            stats = DiskCopy.standard().copy(d, sink, null);
+        DiskCopy copy = DiskCopy.standard();
+        try (VirtualDisk d = source.open(s); DiskSink sink = volume.openSink(volumeFresh);
+             AutoCloseable bar = listener.copying(0, s.size(), copy::bytesDone)) {
+            stats = copy.copy(d, sink, null);
             sink.flush();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
         volumeFresh = false;
         long end = System.nanoTime();
@@ -249,9 +263,15 @@ public final class LivePasses {
         ChangedRanges r = source.changedBetween(base, next);
         long c0 = System.nanoTime();
         RangeCopy.Stats s;
-        try (VirtualDisk d = source.open(next); DiskSink sink = volume.openSink(false)) {
-            s = RangeCopy.copy(d, sink, r);
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        try (VirtualDisk d = source.open(next); DiskSink sink = volume.openSink(false);
+             AutoCloseable bar = listener.copying(number, r.bytes(), done::get)) {
+            s = RangeCopy.copy(d, sink, r, done);
             sink.flush();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
         long end = System.nanoTime();
         return new LivePass(number, last, r.bytes(), r.count(), r.granularity(), s.written(), s.read(),

@@ -55,11 +55,25 @@ final class PassJournal implements Closeable {
         return parse(path, Files.readAllBytes(path), null);
     }
 
-    /** Opens (creating when absent); a torn last line is cut off. The plan's journal lock guards it. */
+    /**
+     * Opens (creating when absent) and locks it for this run; a torn last line is cut off. A
+     * second run of the same live migration while one is going on is refused: both would freeze,
+     * release and stop the same disk.
+     */
     static PassJournal open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new MigrationException(path + " is locked: another run of this live migration is going on;"
+                        + " wait for it or stop it (it resumes later)");
+            }
             byte[] all = Files.readAllBytes(path);
             long[] valid = {0};
             List<PassEvent> events = parse(path, all, valid);

@@ -22,7 +22,9 @@ final class RangeCopy {
     private RangeCopy() {
     }
 
-    static Stats copy(VirtualDisk from, DiskSink to, ChangedRanges ranges) throws IOException {
+    /** Copies every range; {@code done} counts the bytes handled, for a progress bar. */
+    static Stats copy(VirtualDisk from, DiskSink to, ChangedRanges ranges, java.util.concurrent.atomic.AtomicLong done)
+            throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         long read = 0;
         long written = 0;
@@ -45,6 +47,7 @@ final class RangeCopy {
                         read += e.length();
                     }
                     written += e.length();
+                    done.addAndGet(e.length());
                 }
                 at += n;
             }
