@@ -12,9 +12,12 @@ package org.smapimigrate.live;
  * @param read        bytes read from the source
  * @param seconds     the whole pass, freeze and release included
  * @param copySeconds the copy alone
+ * @param digest      {@code sha256:HEX} of what the pass copied (pass 0: the whole frozen disk; a delta:
+ *                    its ranges one after the other), equal on the frozen source and read back from the
+ *                    target, or null for the switch-over's delta (the whole disk is verified after it)
  */
 public record LivePass(int number, boolean last, long changed, int ranges, int granularity, long written, long read,
-                       double seconds, double copySeconds) {
+                       double seconds, double copySeconds, String digest) {
 
     /** Copy rate in bytes per second of this pass (what was written over the copy's time). */
     public double rate() {
@@ -24,7 +27,7 @@ public record LivePass(int number, boolean last, long changed, int ranges, int g
     static LivePass of(PassEvent e) {
         return new LivePass(e.pass(), e.isFinal(), nz(e.changed()), e.ranges() == null ? 0 : e.ranges(),
                 e.granularity() == null ? 0 : e.granularity(), nz(e.written()), nz(e.read()),
-                e.seconds() == null ? 0 : e.seconds(), e.copySeconds() == null ? 0 : e.copySeconds());
+                e.seconds() == null ? 0 : e.seconds(), e.copySeconds() == null ? 0 : e.copySeconds(), e.digest());
     }
 
     private static long nz(Long v) {

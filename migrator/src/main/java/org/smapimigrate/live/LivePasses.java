@@ -232,9 +232,20 @@ public final class LivePasses {
             throw new IOException(e);
         }
         volumeFresh = false;
+        long c1 = System.nanoTime();
+        // Every pass verified while the writer runs: the whole frozen state against the target.
+        String digest = same(0, () -> {
+            try (VirtualDisk d = source.open(s)) {
+                return WholeDiskSha256.of(d, s.size());
+            }
+        }, () -> {
+            try (VirtualDisk t = volume.openReader()) {
+                return WholeDiskSha256.of(t, s.size());
+            }
+        });
         long end = System.nanoTime();
         copied(new LivePass(0, false, s.size(), 1, 512, stats.writtenBytes(), stats.readBytes(), secs(end - t0),
-                secs(end - c0)));
+                secs(c1 - c0), digest));
         base = s;
         unreleased.remove(s);
     }
@@ -273,9 +284,78 @@ public final class LivePasses {
         } catch (Exception e) {
             throw new IOException(e);
         }
+        long c1 = System.nanoTime();
+        String digest = null;
+        if (!last) {
+            // Verified while the writer runs; the switch-over's delta is covered by the whole-disk check.
+            digest = same(number, () -> {
+                try (VirtualDisk d = source.open(next)) {
+                    return WholeDiskSha256.ofRanges(d, r);
+                }
+            }, () -> {
+                try (VirtualDisk t = volume.openReader()) {
+                    return WholeDiskSha256.ofRanges(t, r);
+                }
+            });
+        }
         long end = System.nanoTime();
         return new LivePass(number, last, r.bytes(), r.count(), r.granularity(), s.written(), s.read(),
-                secs(end - t0), secs(end - c0));
+                secs(end - t0), secs(c1 - c0), digest);
+    }
+
+    /** Something a pass hashes, on one side. */
+    @FunctionalInterface
+    private interface Hashing {
+        String hash() throws IOException;
+    }
+
+    /**
+     * Hashes the source side here and the target side on another thread at once; returns the
+     * digest when both agree, else fails the pass.
+     */
+    private String same(int number, Hashing sourceSide, Hashing targetSide) throws IOException {
+        CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> {
+            try {
+                return targetSide.hash();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String src;
+        String tgt;
+        try {
+            src = sourceSide.hash();
+        } finally {
+            try {
+                tgt = target.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("verification interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause()
+                        : new IOException("reading the target back failed: " + e.getCause(), e.getCause());
+            }
+        }
+        if (!src.equals(tgt)) {
+            throw new Mismatch("pass " + number + " does not verify: what it copied hashes " + src
+                    + " on the source and " + tgt + " on target volume " + volumeKey, src, tgt);
+        }
+        return src;
+    }
+
+    /** Source and target hash differently. */
+    private static final class Mismatch extends MigrationException {
+        final String source;
+        final String target;
+
+        Mismatch(String message, String source, String target) {
+            super(message);
+            this.source = source;
+            this.target = target;
+        }
     }
 
     private FrozenState freeze(int number, boolean last) throws IOException {
@@ -358,33 +438,25 @@ public final class LivePasses {
     /** The whole target against the whole quiet source, both hashed at once. */
     private void verify(FrozenState quiet) throws IOException {
         listener.note("verifying the whole target against the quiet source (SHA-256)");
-        CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> {
-            try (VirtualDisk t = volume.openReader()) {
-                return WholeDiskSha256.of(t, quiet.size());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        try (VirtualDisk s = source.open(quiet)) {
-            sourceDigest = WholeDiskSha256.of(s, quiet.size());
-        } finally {
-            try {
-                targetDigest = target.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("verification interrupted");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
+        String digest;
+        try {
+            digest = same(passes.get(passes.size() - 1).number(), () -> {
+                try (VirtualDisk s = source.open(quiet)) {
+                    return WholeDiskSha256.of(s, quiet.size());
                 }
-                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause()
-                        : new IOException("reading the target back failed: " + e.getCause(), e.getCause());
-            }
+            }, () -> {
+                try (VirtualDisk t = volume.openReader()) {
+                    return WholeDiskSha256.of(t, quiet.size());
+                }
+            });
+        } catch (Mismatch e) {
+            sourceDigest = e.source;
+            targetDigest = e.target;
+            throw new MigrationException("verification failed: the whole target volume " + volumeKey + " hashes "
+                    + e.target + ", the quiet source " + e.source + "; nothing was repointed", e);
         }
-        if (!sourceDigest.equals(targetDigest)) {
-            throw new MigrationException("verification failed: the target volume " + volumeKey + " hashes "
-                    + targetDigest + ", the quiet source " + sourceDigest + "; nothing was repointed");
-        }
+        sourceDigest = digest;
+        targetDigest = digest;
         journal.append(PassEvent.verified(sourceDigest));
     }
 

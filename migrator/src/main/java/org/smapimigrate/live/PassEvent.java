@@ -24,7 +24,8 @@ import java.util.Map;
  * @param how         power events: clean, forced, hook; {@value #STARTED}: {@code new} or {@code old}
  * @param why         {@value #STARTED} on the old disks, {@value #RESET}: the reason
  * @param volume      {@value #VOLUME}: the target volume's key (every pass writes into it)
- * @param digest      {@value #VERIFIED}: {@code sha256:HEX} of the quiet source and of the whole target
+ * @param digest      {@value #VERIFIED}: {@code sha256:HEX} of the quiet source and of the whole target;
+ *                    {@value #COPIED}: of what the pass copied, on both sides
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PassEvent(String event, Integer pass, Boolean last, JournaledState state, String at, Long changed,
@@ -57,7 +58,7 @@ public record PassEvent(String event, Integer pass, Boolean last, JournaledState
     static PassEvent copied(LivePass p) {
         return new PassEvent(COPIED, p.number(), p.last() ? true : null, null, Instant.now().toString(), p.changed(),
                 p.ranges(), p.granularity(), p.written(), p.read(), p.seconds(), p.copySeconds(), null, null, null,
-                null);
+                p.digest());
     }
 
     static PassEvent released(FrozenState s) {

@@ -21,14 +21,38 @@ final class WholeDiskSha256 {
     private WholeDiskSha256() {
     }
 
-    /** {@code sha256:HEX} of {@code disk}'s first {@code size} bytes. */
-    static String of(VirtualDisk disk, long size) throws IOException {
-        MessageDigest md;
+    /**
+     * {@code sha256:HEX} over the bytes of {@code ranges} of {@code disk}, one after the other:
+     * what a delta pass copied, hashed on the source and read back from the target.
+     */
+    static String ofRanges(VirtualDisk disk, ChangedRanges ranges) throws IOException {
+        MessageDigest md = sha256();
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        for (int i = 0; i < ranges.count(); i++) {
+            long end = Math.min(ranges.end(i), disk.size());
+            for (long at = ranges.start(i); at < end; ) {
+                int n = (int) Math.min(CHUNK, end - at);
+                buf.clear().limit(n);
+                disk.read(buf, at);
+                buf.flip();
+                md.update(buf);
+                at += n;
+            }
+        }
+        return "sha256:" + HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            md = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code sha256:HEX} of {@code disk}'s first {@code size} bytes. */
+    static String of(VirtualDisk disk, long size) throws IOException {
+        MessageDigest md = sha256();
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         byte[] zeros = new byte[CHUNK];
         for (long w = 0; w < size; w += WINDOW) {

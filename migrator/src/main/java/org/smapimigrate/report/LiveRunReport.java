@@ -18,14 +18,14 @@ public final class LiveRunReport {
 
     /** One pass as a table row. */
     public static String passLine(LivePass p) {
-        return String.format(Locale.ROOT, "  %-6s %10s %8d %10s %8.3f s %12s", p.last() ? "final" : Integer.toString(
+        return String.format(Locale.ROOT, "  %-6s %10s %8d %10s %8.3f s %12s  %s", p.last() ? "final" : Integer.toString(
                 p.number()), Sizes.human(p.changed()), p.ranges(), Sizes.human(p.written()), p.seconds(),
-                Sizes.rate(p.rate()));
+                Sizes.rate(p.rate()), p.digest() != null ? "verified" : p.last() ? "(whole disk below)" : "");
     }
 
     public static String header() {
-        return String.format(Locale.ROOT, "  %-6s %10s %8s %10s %10s %12s", "pass", "changed", "ranges", "written",
-                "time", "copy rate");
+        return String.format(Locale.ROOT, "  %-6s %10s %8s %10s %10s %12s  %s", "pass", "changed", "ranges", "written",
+                "time", "copy rate", "copied bytes");
     }
 
     public static List<String> lines(LiveResult r) {

@@ -60,6 +60,9 @@ class LivePassesCrashTest {
         int count;
         int killAt = -1;
         int failAt = -1;
+        /** The target's sink flips one byte of its n-th write (counted over the run); -1: never. */
+        int corruptWrite = -1;
+        int writesSeen;
         String failedAt;
 
         void tick(String what) throws IOException {
@@ -240,7 +243,43 @@ class LivePassesCrashTest {
         @Override
         public DiskSink openSink(boolean fresh) throws IOException {
             steps.tick("sink");
-            return FileSink.open(file, SIZE, fresh);
+            DiskSink real = FileSink.open(file, SIZE, fresh);
+            return new DiskSink() {
+                @Override
+                public long size() {
+                    return real.size();
+                }
+
+                @Override
+                public void write(ByteBuffer src, long offset) throws IOException {
+                    if (++steps.writesSeen == steps.corruptWrite) {
+                        ByteBuffer copy = ByteBuffer.allocate(src.remaining()).put(src).flip();
+                        copy.put(0, (byte) (copy.get(0) ^ 1));
+                        src = copy;
+                    }
+                    real.write(src, offset);
+                }
+
+                @Override
+                public void writeZeroes(long offset, long length) throws IOException {
+                    real.writeZeroes(offset, length);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    real.flush();
+                }
+
+                @Override
+                public String describe() {
+                    return real.describe();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    real.close();
+                }
+            };
         }
 
         @Override
@@ -291,6 +330,9 @@ class LivePassesCrashTest {
 
     private void assertEndState(ModelSource src, Path volumes, List<String> repointed, LiveResult r) throws IOException {
         assertTrue(r.verified());
+        for (LivePass p : r.passes()) {
+            assertEquals(p.last(), p.digest() == null, "every pass but the switch-over's verified on its own: " + p);
+        }
         assertEquals("new", r.startedOn());
         assertTrue(src.running);
         assertEquals(src.stops, src.starts, "every stop followed by a start");
@@ -326,6 +368,34 @@ class LivePassesCrashTest {
             assertEndState(src, volumes, repointed, r);
             // And once more: finished, nothing done.
             assertTrue(run(src, steps, volumes, repointed).alreadyDone(), "step " + k);
+        }
+    }
+
+    @Test
+    void aTargetThatCorruptsAWriteFailsThatPassAndTheNextRunRepairsIt() throws Exception {
+        Steps count = new Steps();
+        run(new ModelSource(count), count, Files.createDirectories(tmp.resolve("clean")), new ArrayList<>());
+        int writes = count.writesSeen;
+        assertTrue(writes > 3, "writes: " + writes);
+        // The first write (pass 0), one in the middle (a delta) and the last (the switch-over's delta).
+        for (int n : new int[] {1, writes / 2, writes}) {
+            Files.deleteIfExists(tmp.resolve("journal"));
+            Path volumes = Files.createDirectories(tmp.resolve("c" + n));
+            Steps steps = new Steps();
+            steps.corruptWrite = n;
+            ModelSource src = new ModelSource(steps);
+            List<String> repointed = new ArrayList<>();
+            LivePasses.LiveFailure f = assertThrows(LivePasses.LiveFailure.class,
+                    () -> run(src, steps, volumes, repointed), "write " + n);
+            assertTrue(f.getMessage().contains("does not verify") || f.getMessage().contains("verification failed"),
+                    f.getMessage());
+            assertTrue(src.running);
+            assertEquals(Map.of(), src.snaps);
+            assertEquals(List.of(), repointed);
+            steps.corruptWrite = -1;
+            // The next run starts again at pass 0 into the same volume, which it overwrites whole.
+            LiveResult r = run(src, steps, volumes, repointed);
+            assertEndState(src, volumes, repointed, r);
         }
     }
 
