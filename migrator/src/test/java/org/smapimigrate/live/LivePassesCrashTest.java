@@ -372,6 +372,49 @@ class LivePassesCrashTest {
     }
 
     @Test
+    void aRunKilledAtAnyStepBeforeTheRepointAbortsCleanlyAndStartsAgain() throws Exception {
+        Steps count = new Steps();
+        run(new ModelSource(count), count, Files.createDirectories(tmp.resolve("clean")), new ArrayList<>());
+        int total = count.count;
+        for (int k = 1; k <= total; k++) {
+            Files.deleteIfExists(tmp.resolve("journal"));
+            Path volumes = Files.createDirectories(tmp.resolve("a" + k));
+            Steps steps = new Steps();
+            steps.killAt = k;
+            ModelSource src = new ModelSource(steps);
+            List<String> repointed = new ArrayList<>();
+            assertThrows(Killed.class, () -> run(src, steps, volumes, repointed), "killed at step " + k);
+            steps.killAt = -1;
+            if (Files.readString(tmp.resolve("journal")).contains("\"repointing\"")) {
+                // Killed in or after the repoint: an abort is refused, the next run finishes it.
+                IOException refused = assertThrows(IOException.class, () -> abort(src, steps, volumes));
+                assertTrue(refused.getMessage().contains("run the migration again"), refused.getMessage());
+                assertEndState(src, volumes, repointed, run(src, steps, volumes, repointed));
+                continue;
+            }
+            LiveResult a = abort(src, steps, volumes);
+            assertTrue(a.aborted());
+            assertEquals(Map.of(), src.snaps, "no snapshot left after an abort at step " + k);
+            assertTrue(src.running);
+            assertEquals(src.stops, src.starts);
+            try (Stream<Path> s = Files.list(volumes)) {
+                assertEquals(0, s.count(), "the volume is destroyed");
+            }
+            LiveResult r = run(src, steps, volumes, repointed);
+            assertEndState(src, volumes, repointed, r);
+        }
+    }
+
+    private LiveResult abort(ModelSource src, Steps steps, Path volumes) throws IOException {
+        LivePasses.Targets targets = (key, size) -> {
+            steps.tick("target");
+            return new Files1(volumes.resolve(key), steps);
+        };
+        return new LivePasses(src, "disk", tmp.resolve("journal"), targets, (d, k, g) -> "no",
+                new LiveSettings(-1, null, 3, new StopPolicy(Duration.ofSeconds(1), false)), null).abort();
+    }
+
+    @Test
     void aTargetThatCorruptsAWriteFailsThatPassAndTheNextRunRepairsIt() throws Exception {
         Steps count = new Steps();
         run(new ModelSource(count), count, Files.createDirectories(tmp.resolve("clean")), new ArrayList<>());
