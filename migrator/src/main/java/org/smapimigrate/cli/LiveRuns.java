@@ -66,6 +66,7 @@ final class LiveRuns {
         HookCommand reopen = c.live.reopenHook == null ? null : new HookCommand("--reopen-hook", c.live.reopenHook);
         try (LocalController ctl = new LocalController(srDir, stateDir, reopen,
                 new HookCommand("--stop-hook", c.live.stopHook), new HookCommand("--start-hook", c.live.startHook))) {
+            ctl.forDisk(disk); // the hooks are told the disk even when a resumed run starts before it freezes
             TargetSr[] target = {null};
             LivePasses.Targets targets = (key, size) -> {
                 if (target[0] == null) {
@@ -75,8 +76,18 @@ final class LiveRuns {
                 }
                 return TargetVolume.open(target[0], key, disk, "live copy of " + disk, size);
             };
-            return passes(c, new LivePasses(ctl, disk, journal, targets, (d, key, digest) -> ctl.switchTo(key),
-                    settings, listener(c)));
+            LivePasses.SwitchOver local = new LivePasses.SwitchOver() {
+                @Override
+                public String repoint(String d, String key, String digest) {
+                    return ctl.switchTo(key);
+                }
+
+                @Override
+                public void repointed(String d, String key) {
+                    ctl.switchTo(key);
+                }
+            };
+            return passes(c, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c)));
         }
     }
 

@@ -45,6 +45,13 @@ public final class LivePasses {
          * @throws IOException when it could not; the writer's disks must then be the old ones
          */
         String repoint(String disk, String volumeKey, String digest) throws IOException;
+
+        /**
+         * A resumed run found the repoint done by a killed one: whatever the start needs to know
+         * of it (the local start hook's target volume) is set again here. Nothing by default.
+         */
+        default void repointed(String disk, String volumeKey) {
+        }
     }
 
     /** Opens the target volume: {@code key} of an earlier run, or a new one when null. */
@@ -142,6 +149,7 @@ public final class LivePasses {
             }
             if (switchedTo != null) {
                 // Killed after the repoint, before the start: only the release and the start are left.
+                switchOver.repointed(disk, volumeKey);
                 return startAfterRepoint();
             }
             if (stopRequested != null) {
