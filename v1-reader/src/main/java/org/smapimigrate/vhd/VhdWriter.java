@@ -21,7 +21,13 @@ import java.util.UUID;
  * footer after the last block. Writes are sector-granular: they set bitmap bits, and the batmap
  * bit once a block is full. Metadata is written on {@link #close()}.
  *
- * <p>Used by tests to build chains, and by nothing that touches a SMAPIv1 source.
+ * <p>{@link #open} reopens an existing dynamic or differencing VHD of this layout (blktap's or
+ * ours) to write more, as tapdisk does after {@code tap-ctl unpause}: the BAT, batmap and partly
+ * written blocks' bitmaps are read back, new blocks are appended after the last one.
+ *
+ * <p>Used by tests to build chains and to play a running VM's tapdisk, and by the live migration's
+ * local controller to create the empty children of a snapshot, as {@code vhd-util snapshot} does.
+ * Nothing that reads a SMAPIv1 source for migration writes through it.
  */
 public final class VhdWriter implements Closeable {
     private static final int PAGE_SECTORS = 4096 / VhdFormat.SECTOR_SIZE;
@@ -98,6 +104,138 @@ public final class VhdWriter implements Closeable {
     /** A differencing disk over the VHD (or, with {@link Spec#rawParent()}, raw image) {@code parent}. */
     public static Spec differencing(Path file, Path parent) {
         return new Spec(file, parent, -1);
+    }
+
+    /**
+     * Opens an existing dynamic or differencing VHD to write more sectors into it, keeping its
+     * footer (uuid, hidden flag, timestamps), header and parent locators. Metadata (BAT, batmap,
+     * bitmaps, both footers) is written on {@link #close()}, as for a new file.
+     *
+     * @throws IOException naming the file and field when it is not a VHD this writer can extend:
+     *                     a fixed disk, a block size other than 2 MiB, no batmap, a bad checksum
+     */
+    public static VhdWriter open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return new VhdWriter(file, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sets the hidden flag (footer byte 85) in both footer copies of {@code file} and nothing else,
+     * as {@code vhd-util set -f hidden -v 1} does on a base copy (smapiv1-layout.md A, step 5).
+     */
+    public static void setHidden(Path file, boolean hidden) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = ch.size() - VhdFooter.SIZE;
+            VhdFooter f = VhdFooter.parse(readAt(ch, at, VhdFooter.SIZE, file, "footer"));
+            if (!f.isValid()) {
+                throw new IOException(file + ": footer at offset " + at + " is not valid (" + f.invalidReason() + ")");
+            }
+            byte[] b = new VhdFooter.Builder(f).hidden(hidden).build().toBytes();
+            for (long pos : new long[] {0, at}) {
+                ByteBuffer buf = ByteBuffer.wrap(b);
+                for (long p = pos; buf.hasRemaining(); ) {
+                    p += ch.write(buf, p);
+                }
+            }
+            ch.force(true);
+        }
+    }
+
+    private static ByteBuffer readAt(FileChannel ch, long at, int len, Path file, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        if (at < 0) {
+            throw new IOException(file + ": too short for its " + what + " at offset " + at);
+        }
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new IOException(file + ": short read of its " + what + " at offset " + at);
+            }
+        }
+        return b.flip();
+    }
+
+    /** Reopens {@code file}: see {@link #open}. */
+    private VhdWriter(Path file, FileChannel ch) throws IOException {
+        channel = ch;
+        long fileSize = ch.size();
+        VhdFooter f = VhdFooter.parse(readAt(ch, fileSize - VhdFooter.SIZE, VhdFooter.SIZE, file, "footer"));
+        if (!f.isValid()) {
+            throw new IOException(file + ": footer at offset " + (fileSize - VhdFooter.SIZE) + " is not valid ("
+                    + f.invalidReason() + "); not reopened for writing");
+        }
+        if (f.diskType() != VhdDiskType.DYNAMIC && f.diskType() != VhdDiskType.DIFFERENCING) {
+            throw new IOException(file + ": footer field disk_type is " + f.diskTypeCode()
+                    + "; only dynamic (3) and differencing (4) VHDs can be reopened for writing");
+        }
+        footer = f;
+        size = f.currentSize();
+        DynamicHeader h = DynamicHeader.parse(readAt(ch, f.dataOffset(), DynamicHeader.SIZE, file, "dynamic header"));
+        if (!h.hasCookie() || !h.checksumValid()) {
+            throw new IOException(file + ": dynamic header at offset " + f.dataOffset() + " is not valid");
+        }
+        if (h.blockSize() != VhdFormat.DEFAULT_BLOCK_SIZE) {
+            throw new IOException(file + ": header field block_size is " + h.blockSize() + "; only "
+                    + VhdFormat.DEFAULT_BLOCK_SIZE + " can be reopened for writing");
+        }
+        header = h;
+        spb = VhdFormat.DEFAULT_BLOCK_SIZE / VhdFormat.SECTOR_SIZE;
+        bitmapSectors = SectorBitmap.sizeInBytes(spb) / VhdFormat.SECTOR_SIZE;
+        long needed = (size + VhdFormat.DEFAULT_BLOCK_SIZE - 1) / VhdFormat.DEFAULT_BLOCK_SIZE;
+        maxBat = h.maxBatSize();
+        if (maxBat < needed) {
+            throw new IOException(file + ": header field max_bat_size " + maxBat + " is below the " + needed
+                    + " blocks of its size " + size);
+        }
+        ByteBuffer batBytes = readAt(ch, h.tableOffset(), (int) (needed * 4), file, "BAT");
+        bat = new int[(int) needed];
+        for (int i = 0; i < needed; i++) {
+            bat[i] = batBytes.getInt();
+        }
+        batmapHeaderOffset = h.tableOffset() + VhdFormat.padToSector(maxBat * 4);
+        Batmap bh = Batmap.parseHeader(readAt(ch, batmapHeaderOffset, Batmap.HEADER_SIZE, file, "batmap header"));
+        if (!bh.headerValid() || bh.encrypted()) {
+            throw new IOException(file + ": no usable batmap header at offset " + batmapHeaderOffset
+                    + " (cookie '" + bh.cookie() + "'); only blktap's layout can be reopened for writing");
+        }
+        batmapOffset = bh.mapOffset();
+        batmap = new byte[(int) (bh.mapSectors() * VhdFormat.SECTOR_SIZE)];
+        readAt(ch, batmapOffset, batmap.length, file, "batmap").get(batmap);
+        if (!bh.withMap(batmap, size).trusted()) {
+            // A stale batmap only lacks bits (tapdisk writes it on close); the bitmaps decide then.
+            Arrays.fill(batmap, (byte) 0);
+        }
+        long end = batmapOffset + batmap.length;
+        for (ParentLocator l : h.locatorEntries()) {
+            if (l.code() != 0) {
+                end = Math.max(end, l.dataOffset() + Math.max(0, ParentLocator.spaceBytes(l.dataSpace())));
+            }
+        }
+        long endSector = (end + VhdFormat.SECTOR_SIZE - 1) / VhdFormat.SECTOR_SIZE;
+        for (int i = 0; i < bat.length; i++) {
+            if (bat[i] == VhdFormat.UNUSED_BAT_ENTRY) {
+                continue;
+            }
+            long blockEnd = Integer.toUnsignedLong(bat[i]) + bitmapSectors + spb;
+            if (blockEnd * VhdFormat.SECTOR_SIZE > fileSize) {
+                throw new IOException(file + ": BAT entry " + i + " points past the end of the file; not reopened");
+            }
+            endSector = Math.max(endSector, blockEnd);
+            if ((batmap[i >>> 3] & (0x80 >>> (i & 7))) == 0) {
+                byte[] bm = new byte[bitmapSectors * VhdFormat.SECTOR_SIZE];
+                readAt(ch, Integer.toUnsignedLong(bat[i]) * VhdFormat.SECTOR_SIZE, bm.length, file, "bitmap").get(bm);
+                if (new SectorBitmap(bm, spb).allSet(0, spb)) {
+                    batmap[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+                } else {
+                    bitmaps.put(i, bm);
+                }
+            }
+        }
+        nextFreeSector = endSector;
     }
 
     /** The size blktap gives a disk asked for {@code bytes}: rounded up to whole 2 MiB blocks. */
