@@ -42,4 +42,18 @@ final class ClientTls {
             return TlsTransport.connect(s.channel(), s.takeBuffered(), context, host);
         };
     }
+
+    /**
+     * TLS with a context the caller built (e.g. one that trusts exactly the certificate XAPI's
+     * {@code VDI.get_nbd_info} returned); {@code host} is checked against the certificate by RFC 2818
+     * rules unless null.
+     */
+    static Handshake.TlsUpgrade upgradeWith(SSLContext context, String host) {
+        return plain -> {
+            if (!(plain instanceof SocketTransport s)) {
+                throw new IOException("TLS needs a socket transport");
+            }
+            return TlsTransport.connect(s.channel(), s.takeBuffered(), context, host);
+        };
+    }
 }

@@ -111,6 +111,18 @@ public final class NbdClient implements Closeable {
     }
 
     /**
+     * Connects to a TCP or UNIX {@code uri} and negotiates STARTTLS with {@code tlsContext} (a context the
+     * caller built, e.g. pinning one certificate), checking {@code tlsHostname} against the server's
+     * certificate unless it is null. The URI's own TLS parameters are not used.
+     */
+    public static NbdClient connect(NbdUri uri, javax.net.ssl.SSLContext tlsContext, String tlsHostname)
+            throws IOException {
+        Handshake.TlsUpgrade tls = ClientTls.upgradeWith(tlsContext, tlsHostname);
+        Transport t = SocketTransport.connect(uri);
+        return connect(t, uri.describe(), uri.exportName(), HandshakeDeadline.DEFAULT_SECONDS, tls);
+    }
+
+    /**
      * Negotiates {@code exportName} over an already open transport and starts the reply reader.
      * The client owns the transport from here on, also when negotiation fails.
      */

@@ -90,7 +90,27 @@ import picocli.CommandLine.Spec;
             "(examples/xapi-storage-script: volume plugin org.smapimigrate.dirvol, sparse raw",
             "files, datapath raw+file) and creates the SR in DIR when there is none. Or name",
             "any installed plugin: --volume-plugin NAME with --sr-config k=v (the SR's",
-            "device-config), under --plugins ROOT."},
+            "device-config), under --plugins ROOT.",
+            "",
+            "--mode live (warm migration: the disk keeps being written while it moves):",
+            "pass 0 snapshots the running disk and copies the snapshot whole into one",
+            "target volume; each later pass snapshots again and copies only what changed",
+            "in between (VHD sector bitmaps of a file SR, CBT of XAPI), releasing the",
+            "older snapshot. After a pass below --switch-below (bytes, or seconds with an",
+            "s) or after --max-passes, the switch-over stops the writer (clean, within",
+            "--shutdown-timeout; forced only with --force-shutdown), copies the last",
+            "delta, hashes the whole target against the whole quiet source (SHA-256),",
+            "repoints (XAPI: the VM's VBD; a file SR: nothing, the start hook is told",
+            "SMAPI_MIGRATE_TARGET_VOLUME) and starts the writer again. If anything fails",
+            "before the repoint, the writer starts again on its old disk and the error",
+            "says why. The report lists each pass (bytes, time, rate), the downtime",
+            "(stop requested to started) and the verification. Every step is journaled",
+            "in the state directory: run the same command again after a kill to resume",
+            "(same volume, the passes go on), or with --abort to release the snapshots",
+            "and destroy the volume. No snapshot is left in any case. Sources: a file SR",
+            "on this host (--sr DIR --vdi UUID with --stop-hook, --start-hook and",
+            "--reopen-hook; the hooks get SMAPI_MIGRATE_ACTION, _VDI, _LEAF, _SR), or a",
+            "running VM of one disk (--xapi URL --vm NAME, --target-sr the pool's SR)."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -103,6 +123,11 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate migrate --plan vm-plan.json --xapi-password-file pw --abort",
             "  smapi-migrate migrate --sr /run/sr-mount/SR --vdi UUID --target-sr /srv/v3sr",
             "  smapi-migrate migrate --sr SR --vdi U1 --vdi U2 -j 2 --target-sr /srv/v3sr",
+            "  smapi-migrate migrate --mode live --sr /run/sr-mount/SR --vdi UUID \\",
+            "      --target-sr /srv/v3sr --reopen-hook ./tap-pause --stop-hook ./vm-stop \\",
+            "      --start-hook ./vm-start --switch-below 32M --max-passes 6",
+            "  smapi-migrate migrate --mode live --xapi https://pool --vm db --target-sr v3 \\",
+            "      --xapi-password-file pw --switch-below 2s --shutdown-timeout 300",
             "  smapi-migrate migrate --sr /dev/sdb --vdi U1 --vdi U2 --volume-plugin \\",
             "      org.xen.xapi.storage.zfs-vol --sr-config zpool=sr-1234 --state-dir /root/mig",
             "",
@@ -163,6 +188,14 @@ final class MigrateCommand implements Callable<Integer> {
                     + "source disk spins (sysfs queue/rotational). The journal records each finished step either way.")
     Integer jobs;
 
+    @Option(names = "--mode", paramLabel = "offline|live", defaultValue = "offline",
+            description = "offline (default): the disks are not written during the copy. live: they may be; see"
+                    + " Description.")
+    String mode;
+
+    @Mixin
+    LiveOptions live;
+
     @Mixin
     StateOptions state;
 
@@ -212,6 +245,12 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private Integer dispatch() throws Exception {
+        if ("live".equals(mode)) {
+            return LiveRuns.run(this);
+        }
+        if (!"offline".equals(mode)) {
+            throw usage("--mode takes offline or live, not " + TerminalText.escape(mode));
+        }
         if (plan != null && org.smapimigrate.vm.VmPlanJson.isVmPlan(plan)) {
             if (target.given() || vdis != null || flatten || vm.vms != null) {
                 throw usage("--plan names its VMs and target: no --target-sr, --vm, --vdi or --flatten with it");

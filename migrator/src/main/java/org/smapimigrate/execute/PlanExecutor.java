@@ -172,7 +172,7 @@ public final class PlanExecutor {
                     finishedBytes);
             runVolumes = new RunVolumes(target, domain);
             work = new StepWork(plan, source, target, manifestDir, tool, domain, pause, steps, metadataOf, nodes,
-                    state.made, progress, runVolumes, state.digests, options.jobs(), options.copyHook());
+                    state.made, progress, runVolumes, state.digests, options.jobs());
             int before = state.done.size();
             events.runStarted(plan, plan.steps().size(), before, progress);
             PlanVolumes volumes = new PlanVolumes(plan, target, domain);
@@ -370,21 +370,6 @@ public final class PlanExecutor {
         if (plan.source().uuid() != null && !plan.source().uuid().equals(inv.uuid())) {
             throw new RunRefused("the source given is SR " + inv.uuid() + " (" + inv.path()
                     + "), the plan was made for SR " + plan.source().uuid());
-        }
-        if (options.copyHook() != null) {
-            // A live run's disk keeps changing (new layers, more allocated) until its switch-over:
-            // only its size is held to the plan here; its controller answers for the rest.
-            for (Step s : plan.steps()) {
-                if (s instanceof CopyExtents c) {
-                    VdiEntry now = inv.vdi(c.source());
-                    if (now == null || now.virtualSize() != c.sourceSize()) {
-                        throw new RunRefused("the source changed since the plan was made: VDI " + c.source()
-                                + (now == null ? " is gone" : " now has size " + now.virtualSize())
-                                + "; make a new plan");
-                    }
-                }
-            }
-            return;
         }
         for (Step s : plan.steps()) {
             List<String> images = s instanceof CopyExtents c ? c.chain()

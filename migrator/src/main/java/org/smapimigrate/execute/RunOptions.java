@@ -12,25 +12,13 @@ import org.smapimigrate.plugin.CallLog;
  * @param jobs          steps run at once at most ({@code migrate --jobs}); 1 runs them in plan order
  * @param callsFrom     where in the process's plugin call log this run's calls begin (the plan
  *                      made on the fly counts too); null: from the run's start
- * @param copyHook      fills the flattened copy steps' volumes instead of one read of the source
- *                      (a live run's passes); null: the ordinary copy
  */
-public record RunOptions(Set<String> acceptedRisks, String resumeCommand, int jobs, CallLog.Mark callsFrom,
-                         CopyHook copyHook) {
+public record RunOptions(Set<String> acceptedRisks, String resumeCommand, int jobs, CallLog.Mark callsFrom) {
     public RunOptions {
         acceptedRisks = Set.copyOf(acceptedRisks);
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
         }
-    }
-
-    public RunOptions(Set<String> acceptedRisks, String resumeCommand, int jobs, CallLog.Mark callsFrom) {
-        this(acceptedRisks, resumeCommand, jobs, callsFrom, null);
-    }
-
-    /** These options with the copy steps' work handed to {@code hook}. */
-    public RunOptions withCopyHook(CopyHook hook) {
-        return new RunOptions(acceptedRisks, resumeCommand, jobs, callsFrom, hook);
     }
 
     /** One job, the calls counted from the run's start. */

@@ -64,14 +64,11 @@ final class StepWork {
     private final CopyBudget budget;
     /** The last copy or verify step of each volume: its attachment is released after it. */
     private final Map<String, String> lastDataStep = new java.util.HashMap<>();
-    /** Fills flattened copies instead of one read of the source (a live run); null: the ordinary copy. */
-    private final CopyHook copyHook;
 
     StepWork(Plan plan, StorageRepository source, TargetSr target, Path manifestDir, String tool, String domain,
              PausePoint pause, Map<String, Step> steps, Map<String, SetMetadata> metadataOf,
              Map<String, SourceNode> nodes, Map<String, String> made, RunProgress progress, RunVolumes volumes,
-             Map<String, String> digests, int jobs, CopyHook copyHook) {
-        this.copyHook = copyHook;
+             Map<String, String> digests, int jobs) {
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -258,16 +255,6 @@ final class StepWork {
                 && c.after().equals(List.of(c.volume()));
         DiskCopy copy = flattened ? budget.copy() : budget.copy().overlay();
         CopyStats stats;
-        if (flattened && copyHook != null) {
-            // The passes write pieces of a changing disk: no single copy sees the final disk, so
-            // none may speak for it; the verify step reads the source's final state instead.
-            CopiedDigest.forget(manifestDir, c);
-            VolumeAttachment a = volumes.attachment(key);
-            progress.start(c.id(), c.bytes(), c.sourceSize(), copy::bytesDone);
-            stats = copyHook.fill(c, f -> PausePoint.watch(pause, c.id(), a.openSink(c.sourceSize(), f && fresh)),
-                    copy);
-            return StepOutcome.copied(key, stats.readBytes(), stats.writtenBytes(), stats.zeroBytes());
-        }
         // A flattened copy sees every byte of the disk: it hashes what it writes, from the same
         // buffers, so that the verify step need not read the source again (CopiedDigest).
         CopiedDigest.forget(manifestDir, c);

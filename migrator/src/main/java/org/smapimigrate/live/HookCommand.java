@@ -18,7 +18,8 @@ import org.smapimigrate.migrate.MigrationException;
  *       and {@code unpause}: close the leaf and stop writing, then reopen it by its name),
  *       {@code stop} / {@code force-stop} (stop hook), {@code start} (start hook);</li>
  *   <li>{@value #VDI}: the VDI uuid; {@value #LEAF}: the leaf file's path; {@value #SR}: the SR
- *       directory.</li>
+ *       directory; {@value #TARGET_VOLUME}: for the start hook after a switch-over, the key of
+ *       the target volume the writer should now use (absent when it starts on its old disk).</li>
  * </ul>
  * It succeeds when it exits 0 within its time limit; otherwise it is killed (its whole process
  * tree is not: a hook should exec or wait for its children) and the failure names the hook, the
@@ -29,6 +30,8 @@ public final class HookCommand {
     public static final String VDI = "SMAPI_MIGRATE_VDI";
     public static final String LEAF = "SMAPI_MIGRATE_LEAF";
     public static final String SR = "SMAPI_MIGRATE_SR";
+    /** For the start hook after a switch-over: the key of the volume that now holds the disk. */
+    public static final String TARGET_VOLUME = "SMAPI_MIGRATE_TARGET_VOLUME";
     /** Output kept for the error message; the rest is read and dropped, so the hook never blocks. */
     private static final int KEEP = 2048;
 

@@ -76,6 +76,7 @@ public final class LocalController implements SourceController {
     private final HookCommand stop;
     private final HookCommand start;
     private String stoppedDisk;
+    private String switchedTo;
 
     /**
      * @param srDirectory the file SR's directory
@@ -301,15 +302,32 @@ public final class LocalController implements SourceController {
         this.stoppedDisk = disk;
     }
 
+    /**
+     * The switch-over of the local controller: nothing in the SR to repoint; the start hook is
+     * told the target volume ({@link HookCommand#TARGET_VOLUME}) so that it can start the writer
+     * on it. Returns the report's line.
+     */
+    public String switchTo(String volumeKey) {
+        this.switchedTo = volumeKey;
+        return "nothing to repoint in a file SR: the start hook gets " + HookCommand.TARGET_VOLUME + "=" + volumeKey;
+    }
+
     @Override
     public PowerEvent start() throws IOException {
         Instant requested = Instant.now();
-        start.run("start", stoppedDisk == null ? Map.of() : env(stoppedDisk), START_LIMIT);
+        Map<String, String> env = new HashMap<>(stoppedDisk == null ? Map.of() : env(stoppedDisk));
+        if (switchedTo != null) {
+            env.put(HookCommand.TARGET_VOLUME, switchedTo);
+        }
+        start.run("start", env, START_LIMIT);
         return new PowerEvent("start", requested, Instant.now(), "hook");
     }
 
     @Override
     public List<FrozenState> recover(String disk) throws IOException {
+        if (stoppedDisk == null) {
+            stoppedDisk = disk; // a resumed run may start the writer before it freezes anything
+        }
         Record rec = new Record(records, disk);
         Map<String, String[]> open = new LinkedHashMap<>();
         Map<String, String> made = new LinkedHashMap<>();

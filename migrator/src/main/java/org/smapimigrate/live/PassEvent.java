@@ -7,48 +7,75 @@ import java.util.Map;
 /**
  * One line of a live run's pass journal ({@link PassJournal}); fields that do not apply are null.
  *
- * @param event     {@value #FROZEN}, {@value #COPIED}, {@value #RELEASED}, {@value #STOP_REQUESTED},
- *                  {@value #STOPPED}, {@value #STARTED}, {@value #RESET}
- * @param pass      the pass number (0 copies the whole frozen disk; the switch-over's is the last)
- * @param last     true for the switch-over's pass, from the quiet disk
- * @param state     the frozen state made ({@value #FROZEN}) or released ({@value #RELEASED})
- * @param at        when (ISO-8601), for power events and freezes
- * @param changed   bytes the changed ranges held ({@value #COPIED})
- * @param ranges    number of changed ranges
+ * @param event       {@value #VOLUME}, {@value #FROZEN}, {@value #COPIED}, {@value #RELEASED},
+ *                    {@value #STOP_REQUESTED}, {@value #STOPPED}, {@value #VERIFIED},
+ *                    {@value #SWITCHED}, {@value #STARTED}, {@value #RESET}
+ * @param pass        the pass number (0 copies the whole frozen disk; the switch-over's is the last)
+ * @param last        true for the switch-over's pass, from the quiet disk
+ * @param state       the frozen state made ({@value #FROZEN}) or released ({@value #RELEASED})
+ * @param at          when (ISO-8601)
+ * @param changed     bytes the changed ranges held ({@value #COPIED})
+ * @param ranges      number of changed ranges
  * @param granularity the source's granularity in bytes
- * @param written   bytes written to the target, zeros included
- * @param read      bytes read from the source
- * @param seconds   how long the pass took, freeze included
+ * @param written     bytes written to the target, zeros included
+ * @param read        bytes read from the source
+ * @param seconds     how long the pass took, freeze included
  * @param copySeconds how long its copy took
- * @param how       power events: clean, forced, hook; {@value #STARTED}: {@code new} or {@code old}
- * @param why       {@value #STARTED} on the old disks, {@value #RESET}: the reason
+ * @param how         power events: clean, forced, hook; {@value #STARTED}: {@code new} or {@code old}
+ * @param why         {@value #STARTED} on the old disks, {@value #RESET}: the reason
+ * @param volume      {@value #VOLUME}: the target volume's key (every pass writes into it)
+ * @param digest      {@value #VERIFIED}: {@code sha256:HEX} of the quiet source and of the whole target
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PassEvent(String event, Integer pass, Boolean last, JournaledState state, String at, Long changed,
                         Integer ranges, Integer granularity, Long written, Long read, Double seconds,
-                        Double copySeconds, String how, String why) {
+                        Double copySeconds, String how, String why, String volume, String digest) {
+    public static final String VOLUME = "volume";
     public static final String FROZEN = "frozen";
     public static final String COPIED = "copied";
     public static final String RELEASED = "released";
     public static final String STOP_REQUESTED = "stop-requested";
     public static final String STOPPED = "stopped";
+    public static final String VERIFIED = "verified";
+    public static final String SWITCHED = "switched";
     public static final String STARTED = "started";
-    /** The run failed and cleaned up (snapshots released, source running): the next starts at pass 0. */
+    /** The run failed or was aborted and cleaned up (snapshots released, source running): the next starts at pass 0. */
     public static final String RESET = "reset";
+
+    static PassEvent volume(String key) {
+        return new PassEvent(VOLUME, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
+                null, null, null, key, null);
+    }
 
     static PassEvent frozen(int pass, boolean isFinal, FrozenState s) {
         return new PassEvent(FROZEN, pass, isFinal ? true : null, JournaledState.of(s), s.frozenAt().toString(),
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    static PassEvent copied(LivePass p) {
+        return new PassEvent(COPIED, p.number(), p.last() ? true : null, null, Instant.now().toString(), p.changed(),
+                p.ranges(), p.granularity(), p.written(), p.read(), p.seconds(), p.copySeconds(), null, null, null,
+                null);
     }
 
     static PassEvent released(FrozenState s) {
         return new PassEvent(RELEASED, null, null, JournaledState.of(s), Instant.now().toString(), null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     static PassEvent power(String event, Instant at, String how, String why) {
         return new PassEvent(event, null, null, null, at.toString(), null, null, null, null, null, null, null, how,
-                why);
+                why, null, null);
+    }
+
+    static PassEvent verified(String digest) {
+        return new PassEvent(VERIFIED, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
+                null, null, null, null, digest);
+    }
+
+    static PassEvent reset(String why) {
+        return new PassEvent(RESET, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
+                null, null, why, null, null);
     }
 
     boolean isFinal() {

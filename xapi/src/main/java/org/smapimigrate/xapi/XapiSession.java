@@ -212,11 +212,19 @@ public final class XapiSession implements AutoCloseable {
         return message.startsWith("get_") && !method.startsWith("Async.");
     }
 
+    /**
+     * {@code e} without the password or the session reference (SESSION_INVALID and HANDLE_INVALID
+     * name it): a live session ref grants the pool, so it is a secret like the password.
+     */
     private XapiException redacted(XapiException e) {
         List<String> params = new ArrayList<>();
         boolean changed = false;
+        String live = session;
         for (String p : e.params()) {
             String r = credentials.redact(p);
+            if (live != null && !live.isEmpty() && r.contains(live)) {
+                r = r.replace(live, "OpaqueRef:<this session>");
+            }
             changed |= !r.equals(p);
             params.add(r);
         }

@@ -39,8 +39,24 @@ public final class XapiTasks {
         return await(method, task, progress);
     }
 
+    /**
+     * Runs {@code Async.<method>} and waits at most {@code within}: then the task is cancelled and
+     * {@link XapiTimeoutException} thrown (for calls whose wait is the caller's choice, such as a
+     * clean shutdown's timeout).
+     */
+    public String runWithin(Duration within, String method, TaskProgress progress, Object... params)
+            throws IOException {
+        String task = session.callForString("Async." + method, params);
+        return await(method, task, progress, within, true);
+    }
+
     /** Waits for {@code task} (started by {@code method}), destroys it, and returns its result. */
     public String await(String method, String task, TaskProgress progress) throws IOException {
+        return await(method, task, progress, limit, false);
+    }
+
+    private String await(String method, String task, TaskProgress progress, Duration limit, boolean typedTimeout)
+            throws IOException {
         long deadline = System.nanoTime() + limit.toNanos();
         long pause = firstPoll.toMillis();
         try {
@@ -52,10 +68,13 @@ public final class XapiTasks {
                 }
                 if (System.nanoTime() > deadline) {
                     cancel(task);
+                    if (typedTimeout) {
+                        throw new XapiTimeoutException(method, t.uuid(), limit);
+                    }
                     throw new XapiConnectionException(method + ": task " + t.uuid() + " still " + t.status()
                             + " after " + limit.toMinutes() + " min; asked XAPI to cancel it", true, null);
                 }
-                sleep(pause);
+                sleep(Math.max(1, Math.min(pause, (deadline - System.nanoTime()) / 1_000_000 + 1)));
                 pause = Math.min(maxPoll.toMillis(), pause * 2);
             }
         } finally {

@@ -16,7 +16,6 @@ import org.smapimigrate.execute.RunOptions;
 import org.smapimigrate.execute.StateDirectory;
 import org.smapimigrate.execute.TargetOpener;
 import org.smapimigrate.inventory.StorageRepository;
-import org.smapimigrate.migrate.MigrationException;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.SetMetadata;
@@ -24,16 +23,13 @@ import org.smapimigrate.plan.Step;
 import org.smapimigrate.plan.VerifyVolume;
 import org.smapimigrate.plan.VolumeKeys;
 import org.smapimigrate.vm.SourceOpener;
-import org.smapimigrate.xapi.XapiOperations;
 import org.smapimigrate.xapi.XapiSession;
-import org.smapimigrate.xapi.XapiTasks;
-import org.smapimigrate.xapi.records.Vdi;
 
 /**
  * The local transport: the disk plans run by the one engine ({@link PlanExecutor}: copy, verify,
  * then names, descriptions and the keys XAPI's scan reads, written onto each volume), then
- * {@code SR.scan} and each new VDI found by location = volume key in the target SR, as xapi's own
- * SXM does (xapi-integration.md section 3, "SR.scan" and "Introducing a VDI").
+ * {@code SR.scan} and each new VDI found by location = volume key in the target SR
+ * ({@link ScannedVolumes}).
  *
  * <p>Idempotent: each disk plan keeps its plan file and journal in the state directory (a rerun
  * resumes it, or only rechecks a finished one), and a scan finds volumes already known.
@@ -82,28 +78,10 @@ public final class LocalDiskTransport implements DiskTransport {
             }
             keys.putAll(volumeKeys(p, Journal.read(Journal.beside(file))));
         }
-        XapiOperations ops = new XapiOperations(session, new XapiTasks(session));
-        String sr = session.callForString("SR.get_by_uuid", targetSrUuid);
-        events.note("SR.scan of the target SR " + targetSrUuid + ": XAPI learns the new volumes");
-        ops.srScan(sr, (task, f) -> { });
+        ScannedVolumes volumes = new ScannedVolumes(session, targetSrUuid);
+        volumes.scan(events);
         PausePoint.reached(pause, "vm-scanned", "1");
-        Map<String, String> out = new LinkedHashMap<>();
-        for (DiskToMove d : disks) {
-            String key = keys.get(d.sourceVdiUuid());
-            if (key == null) {
-                throw new MigrationException("no volume of the disk plans holds VDI " + d.sourceVdiUuid());
-            }
-            Map<String, Vdi> found = ops.vdisAt(sr, key);
-            if (found.size() != 1) {
-                throw new MigrationException("SR.scan of " + targetSrUuid + " gave " + found.size() + " VDIs at location "
-                        + key + " (the volume of VDI " + d.sourceVdiUuid() + "); expected one. Run the same command"
-                        + " again after checking the SR");
-            }
-            Vdi v = found.values().iterator().next();
-            out.put(d.sourceVdiUuid(), v.uuid());
-            events.progress(d.sourceVdiUuid(), d.virtualSize(), d.virtualSize());
-        }
-        return out;
+        return volumes.find(disks, keys, events);
     }
 
     /** The whole-disk digest each verified volume holds, by source VDI uuid, once {@link #move} ran. */

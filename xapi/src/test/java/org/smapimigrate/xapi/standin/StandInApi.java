@@ -54,17 +54,47 @@ final class StandInApi {
     private final List<String> calls = new ArrayList<>();
     private volatile String certificatePem = "";
     private volatile int taskSteps = 3;
+    private final StandInCbt cbt = new StandInCbt();
+    private StandInNbd nbd;
+    private String nbdPurpose = "nbd";
+    /** Per VM: how long its guest takes to answer a clean shutdown (ms); Long.MAX_VALUE: it never does. */
+    private final Map<String, Long> shutdownDelay = new HashMap<>();
 
     private static final class PendingTask {
         final Supplier<JsonNode> action;
         int left;
         final int steps;
+        /** System.nanoTime before which the task cannot finish (a guest still shutting down). */
+        long notBefore = Long.MIN_VALUE;
+        Runnable onCancel = () -> { };
 
         PendingTask(Supplier<JsonNode> action, int steps) {
             this.action = action;
             this.left = steps;
             this.steps = steps;
         }
+    }
+
+    StandInCbt cbt() {
+        return cbt;
+    }
+
+    void setNbd(StandInNbd nbd) {
+        this.nbd = nbd;
+    }
+
+    /** The purpose of the pool's NBD network: "nbd" (TLS), or null for none (get_nbd_info answers an empty set). */
+    void setNbdPurpose(String purpose) {
+        this.nbdPurpose = purpose;
+    }
+
+    void setShutdownDelay(String vm, long millis) {
+        shutdownDelay.put(vm, millis);
+    }
+
+    /** How long a synchronous VM.clean_shutdown of {@code vm} waits for the guest (outside the database lock). */
+    long shutdownDelayOf(String vm) {
+        return shutdownDelay.getOrDefault(vm, 0L);
     }
 
     StandInApi(StandInDatabase db, StandInStorage storage, StandInFaults faults, Map<String, String> accounts) {
@@ -150,7 +180,26 @@ final class StandInApi {
         if (async) {
             String task = newTask("Async." + name, params.get(0).asText());
             String session = params.get(0).asText();
-            pending.put(task, new PendingTask(() -> run(cls, msg, name, args, caller, session), taskSteps));
+            Supplier<JsonNode> action = () -> run(cls, msg, name, args, caller, session);
+            String vm = name.equals("VM.clean_shutdown") && !args.isEmpty() && db.exists("VM", args.get(0).asText())
+                    ? args.get(0).asText() : null;
+            PendingTask p;
+            if (vm != null) {
+                // The guest answers the shutdown request after its delay (or never): the task stays pending.
+                p = new PendingTask(() -> {
+                    clearOperation(vm, task);
+                    return action.get();
+                }, taskSteps);
+                long delay = shutdownDelayOf(vm);
+                p.notBefore = delay == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + delay * 1_000_000;
+                p.onCancel = () -> clearOperation(vm, task);
+                ObjectNode ops = db.row("VM", vm).path("current_operations").deepCopy();
+                ops.put(task, "clean_shutdown");
+                db.set("VM", vm, "current_operations", ops);
+            } else {
+                p = new PendingTask(action, taskSteps);
+            }
+            pending.put(task, p);
             result = N.textNode(task);
         } else {
             result = run(cls, msg, name, args, caller, login ? null : params.get(0).asText());
@@ -225,7 +274,25 @@ final class StandInApi {
                 storage.scan(ref("SR", a.get(0)));
                 return N.textNode("");
             case "VM.start":
-                vmStart(ref("VM", a.get(0)), a.size() > 1 && a.get(1).asBoolean(), caller);
+                vmStart(ref("VM", a.get(0)), a.size() > 1 && a.get(1).asBoolean(), caller.hostRef());
+                return N.textNode("");
+            case "VM.start_on":
+                vmStart(ref("VM", a.get(0)), a.get(2).asBoolean(), ref("host", a.get(1)));
+                return N.textNode("");
+            case "VM.pause":
+            case "VM.unpause":
+                vmPause(ref("VM", a.get(0)), method.equals("VM.pause"));
+                return N.textNode("");
+            case "VDI.enable_cbt":
+            case "VDI.disable_cbt":
+                vdiCbt(ref("VDI", a.get(0)), method.equals("VDI.enable_cbt"));
+                return N.textNode("");
+            case "VDI.list_changed_blocks":
+                return N.textNode(listChangedBlocks(ref("VDI", a.get(0)), ref("VDI", a.get(1))));
+            case "VDI.get_nbd_info":
+                return nbdInfo(ref("VDI", a.get(0)), session);
+            case "VDI.data_destroy":
+                vdiDataDestroy(ref("VDI", a.get(0)));
                 return N.textNode("");
             case "VM.hard_shutdown":
             case "VM.clean_shutdown":
@@ -284,6 +351,9 @@ final class StandInApi {
             db.set("task", task, "progress", 1.0 - (double) p.left / p.steps);
             return;
         }
+        if (System.nanoTime() < p.notBefore) {
+            return; // still waiting for the guest
+        }
         pending.remove(task);
         try {
             JsonNode r = p.action.get();
@@ -316,6 +386,10 @@ final class StandInApi {
 
     private JsonNode cancelTask(String task) {
         db.row("task", task);
+        PendingTask p = pending.get(task);
+        if (p != null) {
+            p.onCancel.run();
+        }
         if (pending.remove(task) != null || "pending".equals(db.row("task", task).path("status").asText())) {
             db.set("task", task, "status", "cancelled");
             db.set("task", task, "error_info", List.of("TASK_CANCELLED", task));
@@ -456,11 +530,17 @@ final class StandInApi {
         for (JsonNode v : db.row("VDI", vdi).path("VBDs").deepCopy()) {
             db.destroy("VBD", v.asText());
         }
-        storage.destroyVdi(vdi);
+        if (nbd != null) {
+            nbd.stop(vdi);
+        }
+        cbt.destroyed(vdi);
+        if (!"cbt_metadata".equals(db.row("VDI", vdi).path("type").asText())) {
+            storage.destroyVdi(vdi);
+        }
         db.destroy("VDI", vdi);
     }
 
-    private void vmStart(String vm, boolean paused, Caller caller) {
+    private void vmStart(String vm, boolean paused, String host) {
         ObjectNode r = db.row("VM", vm);
         if (r.path("is_a_template").asBoolean() || r.path("is_a_snapshot").asBoolean()) {
             throw new XapiFailure("VM_IS_TEMPLATE", vm);
@@ -471,7 +551,8 @@ final class StandInApi {
             throw new XapiFailure("VM_BAD_POWER_STATE", vm, "halted", state.toLowerCase(Locale.ROOT));
         }
         db.set("VM", vm, "power_state", paused ? "Paused" : "Running");
-        db.set("VM", vm, "resident_on", caller.hostRef());
+        db.set("VM", vm, "resident_on", host);
+        allowedOperations(vm);
         for (JsonNode v : r.path("VBDs")) {
             if (!db.row("VBD", v.asText()).path("empty").asBoolean()) {
                 db.set("VBD", v.asText(), "currently_attached", true);
@@ -491,6 +572,144 @@ final class StandInApi {
         for (JsonNode v : r.path("VBDs")) {
             db.set("VBD", v.asText(), "currently_attached", false);
         }
+        allowedOperations(vm);
+    }
+
+    /** VM.pause / VM.unpause (section 4): Running to Paused and back; VM_BAD_POWER_STATE otherwise. */
+    private void vmPause(String vm, boolean pause) {
+        ObjectNode r = db.row("VM", vm);
+        if (r.path("is_a_template").asBoolean() || r.path("is_a_snapshot").asBoolean()) {
+            throw new XapiFailure("VM_IS_TEMPLATE", vm);
+        }
+        String state = r.path("power_state").asText();
+        String need = pause ? "Running" : "Paused";
+        if (!state.equals(need)) {
+            throw new XapiFailure("VM_BAD_POWER_STATE", vm, need.toLowerCase(Locale.ROOT), state.toLowerCase(Locale.ROOT));
+        }
+        db.set("VM", vm, "power_state", pause ? "Paused" : "Running");
+        allowedOperations(vm);
+    }
+
+    /** allowed_operations after a power change (xapi_vm_lifecycle.ml allowed_power_states, the calls modelled). */
+    private void allowedOperations(String vm) {
+        List<String> ops = switch (db.row("VM", vm).path("power_state").asText()) {
+            case "Running" -> List.of("clean_shutdown", "hard_shutdown", "pause", "snapshot");
+            case "Paused" -> List.of("unpause", "hard_shutdown", "snapshot");
+            case "Halted" -> List.of("start", "start_on", "snapshot", "destroy");
+            default -> List.of();
+        };
+        db.set("VM", vm, "allowed_operations", ops);
+    }
+
+    private void clearOperation(String vm, String task) {
+        if (db.exists("VM", vm)) {
+            ObjectNode ops = db.row("VM", vm).path("current_operations").deepCopy();
+            ops.remove(task);
+            db.set("VM", vm, "current_operations", ops);
+        }
+    }
+
+    // ---- CBT and NBD (section 4) ----
+
+    /**
+     * VDI.enable_cbt / disable_cbt: idempotent; refused on snapshots (OPERATION_NOT_ALLOWED "VDI is a
+     * snapshot: ..."), types other than user/system (VDI_INCOMPATIBLE_TYPE), on_boot=reset, and on
+     * SMAPIv3 SRs, whose bundled plugin has no VDI_CONFIG_CBT (SR_OPERATION_NOT_SUPPORTED).
+     */
+    private void vdiCbt(String vdi, boolean enable) {
+        ObjectNode r = db.row("VDI", vdi);
+        if (r.path("is_a_snapshot").asBoolean()) {
+            throw new XapiFailure("OPERATION_NOT_ALLOWED", "VDI is a snapshot: " + r.path("uuid").asText());
+        }
+        String type = r.path("type").asText();
+        if (!type.equals("user") && !type.equals("system")) {
+            throw new XapiFailure("VDI_INCOMPATIBLE_TYPE", vdi, type);
+        }
+        if ("reset".equals(r.path("on_boot").asText())) {
+            throw new XapiFailure("VDI_ON_BOOT_MODE_INCOMPATIBLE_WITH_OPERATION");
+        }
+        String sr = r.path("SR").asText();
+        if (storage.isSmapiV3(sr)) {
+            throw new XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr);
+        }
+        if (enable) {
+            cbt.enable(vdi);
+        } else {
+            cbt.disable(vdi);
+        }
+        db.set("VDI", vdi, "cbt_enabled", enable);
+    }
+
+    /**
+     * VDI.list_changed_blocks: vdi_to must not be attached (VDI_IN_USE); both in one CBT chain, from
+     * older to newer (SR_BACKEND_FAILURE_460 "Source and target VDI are unrelated" otherwise).
+     */
+    private String listChangedBlocks(String from, String to) {
+        for (JsonNode v : db.row("VDI", to).path("VBDs")) {
+            if (db.row("VBD", v.asText()).path("currently_attached").asBoolean()) {
+                throw new XapiFailure("VDI_IN_USE", to, "list_changed_blocks");
+            }
+        }
+        java.util.BitSet changed = cbt.changed(from, to);
+        if (changed == null) {
+            throw new XapiFailure("SR_BACKEND_FAILURE_460", "", "Source and target VDI are unrelated", "");
+        }
+        return StandInCbt.encode(changed, db.row("VDI", to).path("virtual_size").asLong());
+    }
+
+    /**
+     * VDI.get_nbd_info: refused for cbt_metadata VDIs; an empty set without an NBD network or an
+     * attached PBD of the SR; otherwise one entry served by {@link StandInNbd}, with the host's
+     * certificate and a DNS name from it as subject.
+     */
+    private JsonNode nbdInfo(String vdi, String session) {
+        ObjectNode r = db.row("VDI", vdi);
+        if ("cbt_metadata".equals(r.path("type").asText())) {
+            throw new XapiFailure("VDI_INCOMPATIBLE_TYPE", vdi, "cbt_metadata");
+        }
+        ArrayNode out = N.arrayNode();
+        boolean attached = false;
+        for (JsonNode pbd : db.row("SR", r.path("SR").asText()).path("PBDs")) {
+            attached |= db.row("PBD", pbd.asText()).path("currently_attached").asBoolean();
+        }
+        if (nbd == null || nbdPurpose == null || !attached) {
+            return out;
+        }
+        StandInNbd.Server s = nbd.serve(vdi, r.path("uuid").asText(), session, storage.backing(vdi));
+        ObjectNode e = out.addObject();
+        e.put("exportname", s.exportName());
+        e.put("address", "127.0.0.1");
+        e.put("port", s.port());
+        e.put("cert", certificatePem);
+        e.put("subject", "localhost");
+        return out;
+    }
+
+    /**
+     * VDI.data_destroy: for a CBT snapshot only (OPERATION_NOT_ALLOWED when not a snapshot,
+     * VDI_NO_CBT_METADATA without CBT, VDI_IN_USE while attached): the data goes, the CBT log stays,
+     * the type becomes cbt_metadata.
+     */
+    private void vdiDataDestroy(String vdi) {
+        ObjectNode r = db.row("VDI", vdi);
+        if (!r.path("is_a_snapshot").asBoolean()) {
+            throw new XapiFailure("OPERATION_NOT_ALLOWED", "VDI is not a snapshot: " + r.path("uuid").asText());
+        }
+        if (!r.path("cbt_enabled").asBoolean()) {
+            throw new XapiFailure("VDI_NO_CBT_METADATA", vdi);
+        }
+        for (JsonNode v : r.path("VBDs")) {
+            if (db.row("VBD", v.asText()).path("currently_attached").asBoolean()) {
+                throw new XapiFailure("VDI_IN_USE", vdi, "data_destroy");
+            }
+        }
+        if (nbd != null) {
+            nbd.stop(vdi);
+        }
+        if (!"cbt_metadata".equals(r.path("type").asText())) {
+            storage.destroyVdi(vdi);
+            db.set("VDI", vdi, "type", "cbt_metadata");
+        }
     }
 
     /**
@@ -508,6 +727,11 @@ final class StandInApi {
         }
         String time = now();
         String snap = storage.snapshotVdi(vdi, time);
+        if (cbt.tracking(vdi)) {
+            // The snapshot closes the live CBT log: it holds what was written since the previous one.
+            cbt.snapshot(vdi, snap);
+            db.set("VDI", snap, "cbt_enabled", true);
+        }
         for (String f : new String[] {"name_label", "name_description", "type", "sharable", "other_config",
                 "xenstore_data", "on_boot", "allow_caching", "tags"}) {
             db.set("VDI", snap, f, r.get(f));

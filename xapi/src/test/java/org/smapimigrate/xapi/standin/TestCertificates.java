@@ -24,8 +24,8 @@ import javax.net.ssl.SSLContext;
 public final class TestCertificates {
     private static final String PASS = "stand-in";
 
-    /** One host identity: its certificate PEM and a server SSLContext. */
-    public record Identity(Path certificatePem, Path keyStore, X509Certificate certificate) {
+    /** One host identity: its certificate PEM and a server SSLContext; {@code issuerPem} is its CA's, null when self-signed. */
+    public record Identity(Path certificatePem, Path keyStore, X509Certificate certificate, Path issuerPem) {
         public SSLContext serverContext() {
             try (InputStream in = Files.newInputStream(keyStore)) {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -38,6 +38,12 @@ public final class TestCertificates {
             } catch (IOException | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("cannot load " + keyStore + ": " + e.getMessage(), e);
             }
+        }
+
+        /** The private key beside the certificate (openssl's PEM, unencrypted), for servers such as qemu-nbd. */
+        public Path keyPem() {
+            String n = certificatePem.getFileName().toString();
+            return certificatePem.resolveSibling(n.substring(0, n.length() - ".pem".length()) + ".key");
         }
 
         public String pem() {
@@ -84,7 +90,7 @@ public final class TestCertificates {
         openssl("x509", "-req", "-in", csr.toString(), "-CA", caPem.toString(), "-CAkey", caKey.toString(),
                 "-set_serial", String.valueOf(++serial + 1000), "-days", "2", "-out", pem.toString(),
                 "-extfile", ext.toString());
-        return identity(name, key, pem);
+        return identity(name, key, pem, caPem);
     }
 
     /** A self-signed host certificate, as XAPI makes by default. */
@@ -94,7 +100,7 @@ public final class TestCertificates {
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                 key.toString(), "-out", pem.toString(), "-days", "2", "-subj", "/CN=" + name,
                 "-addext", "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost");
-        return identity(name, key, pem);
+        return identity(name, key, pem, null);
     }
 
     /** The SHA-256 fingerprint of a certificate as openssl prints it ("AB:CD:..."). */
@@ -104,13 +110,13 @@ public final class TestCertificates {
         return out.substring(eq + 1).strip();
     }
 
-    private Identity identity(String name, Path key, Path pem) throws IOException {
+    private Identity identity(String name, Path key, Path pem, Path issuer) throws IOException {
         Path p12 = dir.resolve(name + ".p12");
         openssl("pkcs12", "-export", "-inkey", key.toString(), "-in", pem.toString(), "-out", p12.toString(),
                 "-passout", "pass:" + PASS, "-name", name);
         try (InputStream in = Files.newInputStream(pem)) {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return new Identity(pem, p12, cert);
+            return new Identity(pem, p12, cert, issuer);
         } catch (java.security.cert.CertificateException e) {
             throw new IOException(e);
         }

@@ -79,6 +79,21 @@ import org.smapimigrate.xapi.standin.StandInApi.Caller;
  *     answers 200 with Task-id, Content-Type and Content-Disposition and no Content-Length; import
  *     refuses Transfer-Encoding and needs a Content-Length; both can answer 302 to a member
  *     ({@link #redirectTransfersToMember}); the task records the outcome (import: the VDI ref).</li>
+ * <li>Live migration (4): VDI.snapshot of a VDI whose VM runs is a copy of its data file made
+ *     under the database lock, which the guest also holds for each write, so its content is frozen
+ *     at that instant; a running VM's guest is a {@link GuestWriter} ({@link #startGuest}: random
+ *     4 KiB-aligned writes at a steady rate into its attached disks, marking CBT blocks, until the
+ *     VM is shut down; nothing while Paused); CBT ({@link StandInCbt}: enable/disable_cbt with their
+ *     refusals, snapshots closing the live log, list_changed_blocks ORing the logs after vdi_from up
+ *     to vdi_to as an MSB-first 64 KiB bitmap in base64, VDI_IN_USE while vdi_to is attached,
+ *     SR_BACKEND_FAILURE_460 for unrelated VDIs); VDI.data_destroy; VDI.get_nbd_info served by a real
+ *     qemu-nbd with TLS and xapi-nbd's export name ({@link StandInNbd}), an empty set without an NBD
+ *     network ({@link #nbdNetworkPurpose}); power: VM.clean_shutdown whose guest answers after a
+ *     test-controlled delay or never ({@link #shutdownDelay}, {@link #guestIgnoresShutdown}: the Async
+ *     task stays pending, current_operations holds it, task.cancel leaves the VM running),
+ *     hard_shutdown, start, start_on (resident_on = that host), pause/unpause, VM_BAD_POWER_STATE
+ *     [vm; expected; actual], allowed_operations after each change. Not modelled: xapi-nbd's dom0
+ *     VBD per connection, CBT on raw SMAPIv1 VDIs (VDIType), the chain depth limit.</li>
  * <li>Faults: {@link StandInFaults} (an error on the Nth call, a dropped connection before or
  *     after applying, a session expired before the Nth call, a disk transfer that breaks off after
  *     N bytes), {@link #expireAllSessions()}.</li>
@@ -107,6 +122,8 @@ public final class XapiStandIn implements AutoCloseable {
         return t;
     });
     private final Path dataDir;
+    private final StandInNbd nbd;
+    private final List<GuestWriter> guests = new ArrayList<>();
     private UnixSocketHttpServer unixServer;
     private volatile int redirectTo = -1;
     private int port;
@@ -180,6 +197,8 @@ public final class XapiStandIn implements AutoCloseable {
         api = new StandInApi(db, storage, faults, Map.copyOf(b.accounts));
         api.setTaskSteps(b.taskSteps);
         api.setCertificatePem(b.master.pem());
+        nbd = new StandInNbd(dataDir, b.master);
+        api.setNbd(nbd);
         identities.add(b.master);
         identities.addAll(b.members);
         for (int i = 0; i < identities.size(); i++) {
@@ -283,6 +302,55 @@ public final class XapiStandIn implements AutoCloseable {
     public Path vdiData(String vdiRef) {
         synchronized (db) {
             return storage.backing(vdiRef);
+        }
+    }
+
+    // ---- live migration: running guests, shutdown behaviour, NBD (section 4) ----
+
+    /**
+     * Starts the guest of the running VM {@code vm}: a {@link GuestWriter} writing random data into
+     * its attached disks at {@code bytesPerSecond} until the VM is shut down.
+     */
+    public GuestWriter startGuest(String vm, long bytesPerSecond, long seed) {
+        synchronized (db) {
+            GuestWriter g = new GuestWriter(db, storage, api.cbt(), vm, bytesPerSecond, seed);
+            guests.add(g);
+            return g;
+        }
+    }
+
+    /** The guest of {@code vm} takes this long to answer VM.clean_shutdown (Async: its task stays pending). */
+    public void shutdownDelay(String vm, java.time.Duration delay) {
+        synchronized (db) {
+            api.setShutdownDelay(vm, delay.toMillis());
+        }
+    }
+
+    /** The guest of {@code vm} never answers VM.clean_shutdown: its Async task stays pending until cancelled. */
+    public void guestIgnoresShutdown(String vm) {
+        synchronized (db) {
+            api.setShutdownDelay(vm, Long.MAX_VALUE);
+        }
+    }
+
+    /** The purpose of the pool's NBD network: "nbd" (the default: TLS), or null (get_nbd_info answers []). */
+    public void nbdNetworkPurpose(String purpose) {
+        synchronized (db) {
+            api.setNbdPurpose(purpose);
+        }
+    }
+
+    /** The pids of the stand-in's own NBD servers (qemu-nbd), which carry export names on their command lines. */
+    public List<Long> nbdServerPids() {
+        synchronized (db) {
+            return nbd.pids();
+        }
+    }
+
+    /** How many NBD servers run now. */
+    public int nbdServersRunning() {
+        synchronized (db) {
+            return nbd.running();
         }
     }
 
@@ -419,6 +487,7 @@ public final class XapiStandIn implements AutoCloseable {
         headers.put("Content-Type", "application/json");
         try {
             JsonNode result;
+            shutdownWait(req);
             synchronized (db) {
                 result = api.call(req.get("method").asText(), (ArrayNode) req.get("params"), caller);
             }
@@ -448,6 +517,27 @@ public final class XapiStandIn implements AutoCloseable {
         byte[] out = JSON.writeValueAsBytes(resp);
         try (OutputStream o = ex.respond(200, headers, out.length)) {
             o.write(out);
+        }
+    }
+
+    /** A synchronous VM.clean_shutdown waits for its guest outside the database lock, so the pool goes on meanwhile. */
+    private void shutdownWait(JsonNode req) {
+        String m = req.get("method").asText();
+        if (!(m.equals("VM.clean_shutdown") || m.equals("VM_clean_shutdown")) || req.get("params").size() < 2) {
+            return;
+        }
+        long delay;
+        synchronized (db) {
+            delay = api.shutdownDelayOf(req.get("params").get(1).asText());
+        }
+        if (delay == Long.MAX_VALUE) {
+            throw new XapiFailure("NOT_IMPLEMENTED", "a guest that ignores VM.clean_shutdown is modelled on"
+                    + " Async.VM.clean_shutdown only (the stand-in would hang)");
+        }
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -661,6 +751,8 @@ public final class XapiStandIn implements AutoCloseable {
 
     @Override
     public void close() {
+        guests.forEach(GuestWriter::close);
+        nbd.close();
         servers.forEach(s -> s.stop(0));
         if (unixServer != null) {
             unixServer.close();

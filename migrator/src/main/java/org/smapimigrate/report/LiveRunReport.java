@@ -1,0 +1,67 @@
+package org.smapimigrate.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.smapimigrate.live.LivePass;
+import org.smapimigrate.live.LiveResult;
+
+/**
+ * The text report of a live migration (issue 13): one line per pass (bytes that changed, ranges,
+ * bytes written, seconds, copy rate), the stop, the downtime (stop requested to writer started),
+ * the verification and where the writer runs now. Everything from outside (descriptions, hook
+ * output in a failure) goes through {@link TerminalText#escape}.
+ */
+public final class LiveRunReport {
+    private LiveRunReport() {
+    }
+
+    /** One pass as a table row. */
+    public static String passLine(LivePass p) {
+        return String.format(Locale.ROOT, "  %-6s %10s %8d %10s %8.3f s %12s", p.last() ? "final" : Integer.toString(
+                p.number()), Sizes.human(p.changed()), p.ranges(), Sizes.human(p.written()), p.seconds(),
+                Sizes.rate(p.rate()));
+    }
+
+    public static String header() {
+        return String.format(Locale.ROOT, "  %-6s %10s %8s %10s %10s %12s", "pass", "changed", "ranges", "written",
+                "time", "copy rate");
+    }
+
+    public static List<String> lines(LiveResult r) {
+        List<String> out = new ArrayList<>();
+        out.add("live migration of disk " + TerminalText.escape(r.disk()) + " from " + TerminalText.escape(r.source())
+                + (r.volume() == null ? "" : " into volume " + TerminalText.escape(r.volume())));
+        if (r.alreadyDone()) {
+            out.add("  (finished by an earlier run; nothing done now)");
+        }
+        if (!r.passes().isEmpty()) {
+            out.add(header());
+            for (LivePass p : r.passes()) {
+                out.add(passLine(p));
+            }
+        }
+        out.add("  passes before the switch-over: " + r.livePasses());
+        if (r.stop() != null) {
+            out.add("  stop: " + TerminalText.escape(r.stop()));
+        }
+        if (r.downtimeSeconds() != null) {
+            out.add(String.format(Locale.ROOT, "  downtime: %.3f s (stop requested to writer started)",
+                    r.downtimeSeconds()));
+        }
+        if (r.sourceDigest() != null) {
+            out.add("  verification: " + (r.verified() ? "target equals the quiet source, " + r.sourceDigest()
+                    : "MISMATCH: source " + r.sourceDigest() + ", target " + r.targetDigest()));
+        }
+        if (r.switchedTo() != null) {
+            out.add("  switch-over: " + TerminalText.escape(r.switchedTo()));
+        }
+        if (r.startedOn() != null) {
+            out.add("  writer started on its " + ("new".equals(r.startedOn()) ? "new disk" : "old disk"));
+        }
+        if (r.failure() != null) {
+            out.add("  failed: " + TerminalText.escape(r.failure()));
+        }
+        return out;
+    }
+}
