@@ -20,7 +20,7 @@ import org.smapimigrate.source.XvaRepository;
 import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.live.LeafWriteSample;
 import org.smapimigrate.plan.LivePlanner;
-import org.smapimigrate.plan.LiveSettings;
+import org.smapimigrate.plan.ForecastSettings;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.SwitchBelow;
 import org.smapimigrate.plan.PlanInputException;
@@ -161,12 +161,12 @@ final class PlanCommand implements Callable<Integer> {
             description = "With --mode live and no --write-rate: how long to sample. Default: ${DEFAULT-VALUE}.")
     int sampleSeconds;
 
-    @Option(names = "--switch-below", paramLabel = "BYTES|SECONDS", defaultValue = "2s",
-            description = "With --mode live: the passes stop once one copies at most this (64M) or takes at most"
-                    + " this at the copy rate (5s). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--switch-below", paramLabel = "BYTES|SECONDS", defaultValue = "64M",
+            description = "With --mode live: the passes stop after one that changed at most BYTES (64M) or took at"
+                    + " most SECONDS (2s), as in 'migrate --mode live'. Default: ${DEFAULT-VALUE}.")
     String switchBelow;
 
-    @Option(names = "--max-passes", paramLabel = "N", defaultValue = "" + LiveSettings.DEFAULT_MAX_PASSES,
+    @Option(names = "--max-passes", paramLabel = "N", defaultValue = "" + ForecastSettings.DEFAULT_MAX_PASSES,
             description = "With --mode live: at most this many passes before the switch-over, pass 0 included."
                     + " Default: ${DEFAULT-VALUE}.")
     int maxPasses;
@@ -187,7 +187,7 @@ final class PlanCommand implements Callable<Integer> {
             case "live" -> true;
             default -> throw usage("--mode " + mode + ": offline or live");
         };
-        LiveSettings liveSettings = live ? liveSettings() : null;
+        ForecastSettings liveSettings = live ? liveSettings() : null;
         if (vm.given()) {
             if (live) {
                 throw usage("--mode live plans disks of a file SR (--sr) for now; a VM plan (--xapi --vm) is"
@@ -246,25 +246,25 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** The live options, checked: one line for a bad value. */
-    private LiveSettings liveSettings() {
+    private ForecastSettings liveSettings() {
         SwitchBelow below;
         try {
             below = SwitchBelow.parse(switchBelow);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (maxPasses < 1 || maxPasses > LiveSettings.MAX_MAX_PASSES) {
-            throw usage("--max-passes " + maxPasses + ": from 1 (pass 0 only) to " + LiveSettings.MAX_MAX_PASSES);
+        if (maxPasses < 1 || maxPasses > ForecastSettings.MAX_MAX_PASSES) {
+            throw usage("--max-passes " + maxPasses + ": from 1 (pass 0 only) to " + ForecastSettings.MAX_MAX_PASSES);
         }
         if (writeRate == null && (sampleSeconds < 1 || sampleSeconds > 600)) {
             throw usage("--sample-seconds " + sampleSeconds + ": from 1 to 600");
         }
-        return new LiveSettings(writeRate == null ? 0 : writeRate, writeRate == null ? "measured" : "given", below,
-                maxPasses, LiveSettings.DEFAULT_PASS_OVERHEAD_SECONDS);
+        return new ForecastSettings(writeRate == null ? 0 : writeRate, writeRate == null ? "measured" : "given", below,
+                maxPasses, ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS);
     }
 
     /** The live forecast, the write rates measured on a file SR when not given. */
-    private Plan live(Plan plan, LiveSettings settings, StorageRepository sr) throws Exception {
+    private Plan live(Plan plan, ForecastSettings settings, StorageRepository sr) throws Exception {
         if (writeRate != null) {
             return LivePlanner.plan(plan, settings, Map.of());
         }
@@ -280,7 +280,7 @@ final class PlanCommand implements Callable<Integer> {
             err.flush();
         }
         Map<String, Long> rates = LeafWriteSample.measure(fileSr, running, Duration.ofSeconds(sampleSeconds));
-        LiveSettings measured = new LiveSettings(rates.values().stream().mapToLong(Long::longValue).max().orElse(0),
+        ForecastSettings measured = new ForecastSettings(rates.values().stream().mapToLong(Long::longValue).max().orElse(0),
                 "measured over " + sampleSeconds + " s (growth of each disk's active layer)",
                 settings.switchBelow(), settings.maxPasses(), settings.passOverheadSeconds());
         return LivePlanner.plan(plan, measured, rates);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The forecast of a live migration of one disk: a pure function of its allocated and virtual
- * size, the copy rate and the {@link LiveSettings}.
+ * size, the copy rate and the {@link ForecastSettings}.
  *
  * <p>The model, in the order the passes run:
  * <ul>
@@ -13,8 +13,9 @@ import java.util.List;
  *       overhead} seconds;</li>
  *   <li>each later pass copies what the VM wrote during the pass before: {@code write rate x its
  *       seconds}, never more than the disk's size ({@value #ASSUMPTION});</li>
- *   <li>the passes stop once one copies at most {@code --switch-below} (a time threshold counts as
- *       {@code seconds x copy rate} bytes), or after {@code --max-passes}; pass 0 counts;</li>
+ *   <li>the passes stop after one that changed at most {@code --switch-below} bytes (pass 0
+ *       counts as the whole disk) or took at most its seconds, or after {@code --max-passes}
+ *       (pass 0 included), as the passes engine decides;</li>
  *   <li>the switch-over stops the VM, copies what was written during the last pass, and checks
  *       the whole disk (both sides read, counted once at the copy rate like the offline
  *       estimate's verification): that is the downtime, the VM's own shutdown and boot
@@ -38,28 +39,34 @@ public final class LiveModel {
      * @param virtual   the disk's size
      * @param rate      the copy rate (the plan's throughput)
      */
-    public static LiveForecast forecast(String vdi, long allocated, long virtual, Throughput rate, LiveSettings s) {
-        if (virtual <= 0 || allocated < 0) {
+    public static LiveForecast forecast(String vdi, long allocated, long virtual, Throughput rate, ForecastSettings s) {
+        return forecast(vdi, allocated, virtual, rate, s, s.maxPasses());
+    }
+
+    /** The same with another pass limit than the settings' (a search beyond what a run allows). */
+    static LiveForecast forecast(String vdi, long allocated, long virtual, Throughput rate, ForecastSettings s,
+                                 int maxPasses) {
+        if (virtual <= 0 || allocated < 0 || vdi == null) {
             throw new IllegalArgumentException("disk " + vdi + ": size " + virtual + ", allocated " + allocated);
         }
         long copy = rate.bytesPerSecond();
         long a = Math.min(allocated, virtual);
-        long threshold = s.switchBelow().bytesAt(copy);
         double overhead = s.passOverheadSeconds();
         List<ForecastPass> passes = new ArrayList<>();
         long bytes = a;
         double seconds = seconds(bytes, copy, overhead);
         passes.add(new ForecastPass(0, bytes, seconds));
-        String stop = bytes <= threshold ? LiveForecast.THRESHOLD : null;
+        // Pass 0 counts as changing the whole disk, as the passes engine counts it.
+        String stop = s.switchBelow().below(virtual, seconds) ? LiveForecast.THRESHOLD : null;
         while (stop == null) {
-            if (passes.size() >= s.maxPasses()) {
+            if (passes.size() >= maxPasses) {
                 stop = LiveForecast.MAX_PASSES;
                 break;
             }
             bytes = written(s.writeRate(), seconds, virtual);
             seconds = seconds(bytes, copy, overhead);
             passes.add(new ForecastPass(passes.size(), bytes, seconds));
-            if (bytes <= threshold) {
+            if (s.switchBelow().below(bytes, seconds)) {
                 stop = LiveForecast.THRESHOLD;
             }
         }
@@ -85,11 +92,9 @@ public final class LiveModel {
      * The least --max-passes with which the passes reach --switch-below, or -1 when they do not
      * within {@code limit} passes.
      */
-    public static int passesNeeded(String vdi, long allocated, long virtual, Throughput rate, LiveSettings s,
+    public static int passesNeeded(String vdi, long allocated, long virtual, Throughput rate, ForecastSettings s,
                                    int limit) {
-        LiveSettings wide = new LiveSettings(s.writeRate(), s.writeRateBasis(), s.switchBelow(), limit,
-                s.passOverheadSeconds());
-        LiveForecast f = forecast(vdi, allocated, virtual, rate, wide);
+        LiveForecast f = forecast(vdi, allocated, virtual, rate, s, limit);
         return f.stop().equals(LiveForecast.THRESHOLD) ? f.passes().size() : -1;
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param model      the write model in one sentence, for the reader of the plan
  * @param disks      one forecast per migrated VDI that a VM writes (not snapshots, base copies)
  */
-public record LivePlan(LiveSettings settings, String model, List<LiveForecast> disks) {
+public record LivePlan(ForecastSettings settings, String model, List<LiveForecast> disks) {
     public LivePlan {
         disks = List.copyOf(disks);
     }

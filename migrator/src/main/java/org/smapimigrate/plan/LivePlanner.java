@@ -19,7 +19,7 @@ import org.smapimigrate.report.Sizes;
  */
 public final class LivePlanner {
     /** Passes tried when saying how many --max-passes would reach --switch-below. */
-    static final int SEARCH_LIMIT = 1000;
+    static final int SEARCH_LIMIT = ForecastSettings.MAX_MAX_PASSES;
 
     private LivePlanner() {
     }
@@ -27,7 +27,7 @@ public final class LivePlanner {
     /**
      * @param rates per VDI, a measured write rate; a VDI without one gets {@code settings.writeRate()}
      */
-    public static Plan plan(Plan plan, LiveSettings settings, Map<String, Long> rates) {
+    public static Plan plan(Plan plan, ForecastSettings settings, Map<String, Long> rates) {
         Map<String, SourceNode> byUuid = new HashMap<>();
         plan.nodes().forEach(n -> byUuid.put(n.uuid(), n));
         List<LiveForecast> disks = new ArrayList<>();
@@ -44,7 +44,7 @@ public final class LivePlanner {
                 continue;
             }
             long rate = rates.getOrDefault(n.uuid(), settings.writeRate());
-            LiveSettings s = new LiveSettings(rate, settings.writeRateBasis(), settings.switchBelow(),
+            ForecastSettings s = new ForecastSettings(rate, settings.writeRateBasis(), settings.switchBelow(),
                     settings.maxPasses(), settings.passOverheadSeconds());
             long allocated = chainAllocated(n, byUuid);
             LiveForecast f = LiveModel.forecast(n.uuid(), allocated, n.virtualSize(), tp, s);
@@ -74,7 +74,7 @@ public final class LivePlanner {
         return Math.min(sum, leaf.virtualSize());
     }
 
-    private static List<Risk> risksOf(LiveForecast f, SourceNode n, LiveSettings s, Throughput tp, Plan plan,
+    private static List<Risk> risksOf(LiveForecast f, SourceNode n, ForecastSettings s, Throughput tp, Plan plan,
                                       Map<String, SourceNode> byUuid) {
         List<Risk> out = new ArrayList<>();
         String rate = Sizes.rate(f.writeRate());
@@ -93,8 +93,8 @@ public final class LivePlanner {
             out.add(new Risk(Severity.WARNING, "live-max-passes", n.uuid(), "the passes do not reach --switch-below "
                     + s.switchBelow().describe() + " within --max-passes " + s.maxPasses() + ": the VM is stopped"
                     + " with " + Sizes.human(f.finalBytes()) + " still to copy, about " + downtime + " down",
-                    needed > 0 ? "give --max-passes " + needed + " (the forecast reaches --switch-below then), or a"
-                            + " larger --switch-below"
+                    needed > 0 && n.depth() + needed < VhdChain.SM_MAX_CHAIN_SIZE ? "give --max-passes " + needed
+                            + " (the forecast reaches --switch-below then), or a larger --switch-below"
                             : "give a larger --switch-below: at this write rate the passes level off above it"));
         }
         int freezes = f.passes().size();
@@ -146,7 +146,7 @@ public final class LivePlanner {
         return at.parent() == null && at != n ? at.uuid() : null;
     }
 
-    private static List<Risk> planRisks(Plan plan, LiveSettings s, List<LiveForecast> disks) {
+    private static List<Risk> planRisks(Plan plan, ForecastSettings s, List<LiveForecast> disks) {
         List<Risk> out = new ArrayList<>();
         if ("lvm".equals(plan.source().type())) {
             out.add(new Risk(Severity.ERROR, "live-needs-file-sr", null, "the local live controller snapshots file"

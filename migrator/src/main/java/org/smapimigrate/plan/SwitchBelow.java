@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When a live migration's passes stop and the switch-over begins ({@code --switch-below}): once a
- * pass copies at most this many bytes, or takes at most this many seconds at the copy rate.
- * Exactly one of the two is set.
+ * When a live migration's passes stop and the switch-over begins ({@code --switch-below}): after
+ * a pass that changed at most this many bytes, or took at most this many seconds. Exactly one of
+ * the two is set.
  *
  * @param bytes   a byte threshold, or null
  * @param seconds a time threshold, or null
@@ -63,13 +63,16 @@ public record SwitchBelow(Long bytes, Double seconds) {
                 + " (5s, 0.5s)");
     }
 
-    /** The threshold in bytes for a pass copied at {@code bytesPerSecond}. */
-    public long bytesAt(long bytesPerSecond) {
-        if (bytes != null) {
-            return bytes;
-        }
-        double b = seconds * bytesPerSecond;
-        return b >= Long.MAX_VALUE / 2.0 ? Long.MAX_VALUE / 2 : (long) b;
+    /**
+     * True when a pass is small enough for the switch-over to follow it, as the passes engine
+     * decides ({@code org.smapimigrate.live.LiveSettings}): it changed at most {@link #bytes}, or it
+     * took at most {@link #seconds}, snapshot included.
+     *
+     * @param changed what the pass's changed ranges held (pass 0: the whole disk)
+     * @param took    how long the pass took
+     */
+    public boolean below(long changed, double took) {
+        return bytes != null ? changed <= bytes : took <= seconds;
     }
 
     /** As given: {@code 64.0 MiB} or {@code 5 s}. */

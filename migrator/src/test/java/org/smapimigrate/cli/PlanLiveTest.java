@@ -90,6 +90,7 @@ class PlanLiveTest {
         CliRun slow = CliRun.of("plan", "--inventory", PlanCommandTest.savedInventory(dir).toString(), "--target-sr",
                 dir.toString(), "--vdi", CLONE, "--mode", "live", "--write-rate", "20M", "--throughput", "200M",
                 "--switch-below", "1M", "--json");
+        assertEquals(0, slow.exitCode(), slow.err());
         Plan p = PlanJson.fromJson(slow.out());
         // 20 MiB/s over the 0.5 s snapshot overhead alone is 10 MiB: the passes level off above 1M.
         assertTrue(codes(p).contains("live-max-passes"), codes(p).toString());

@@ -28,11 +28,13 @@ class LiveModelPropertiesTest {
     record Case(long virtual, long allocated, long copy, SwitchBelow below, int maxPasses, double overhead) {
         LiveForecast at(long write) {
             return LiveModel.forecast("v", allocated, virtual, new Throughput(copy, "given"),
-                    new LiveSettings(write, "given", below, maxPasses, overhead));
+                    new ForecastSettings(write, "given", below, maxPasses, overhead));
         }
 
-        long threshold() {
-            return below.bytesAt(copy);
+        /** Whether the switch-over follows pass {@code i} of {@code f}; pass 0 changed the whole disk. */
+        boolean stopsAfter(LiveForecast f, int i) {
+            ForecastPass p = f.passes().get(i);
+            return below.below(i == 0 ? virtual : p.bytes(), p.seconds());
         }
     }
 
@@ -60,16 +62,15 @@ class LiveModelPropertiesTest {
             assertEquals(i, p.get(i).pass());
             assertTrue(p.get(i).bytes() >= 0 && p.get(i).bytes() <= c.virtual(), "pass " + i + " within the disk");
             if (i < p.size() - 1) {
-                assertTrue(p.get(i).bytes() > c.threshold(), "pass " + i + " above --switch-below, else it would stop");
+                assertFalse(c.stopsAfter(f, i), "pass " + i + " not below --switch-below, else it would stop");
             }
         }
-        long last = p.get(p.size() - 1).bytes();
         if (f.stop().equals(LiveForecast.THRESHOLD)) {
-            assertTrue(last <= c.threshold());
+            assertTrue(c.stopsAfter(f, p.size() - 1));
         } else {
             assertEquals(LiveForecast.MAX_PASSES, f.stop());
             assertEquals(c.maxPasses(), p.size());
-            assertTrue(last > c.threshold());
+            assertFalse(c.stopsAfter(f, p.size() - 1));
         }
         assertEquals(Math.min(c.allocated(), c.virtual()), p.get(0).bytes(), "pass 0 copies the allocated bytes");
         assertTrue(f.finalBytes() <= c.virtual());
@@ -111,9 +112,14 @@ class LiveModelPropertiesTest {
         for (int i = 1; i < f.passes().size(); i++) {
             assertTrue(f.passes().get(i).bytes() >= f.passes().get(i - 1).bytes(), "pass " + i + " no smaller");
         }
-        if (Math.min(c.allocated(), c.virtual()) > c.threshold()) {
+        // Passes 1, 2, ... never shrink, in bytes or time: if pass 1 is not below --switch-below,
+        // no later one is, and only --max-passes ends them.
+        if (f.passes().size() >= 2 && !c.stopsAfter(f, 1)) {
             assertEquals(LiveForecast.MAX_PASSES, f.stop(), "only --max-passes ends them");
             assertEquals(c.maxPasses(), f.passes().size());
+        }
+        for (int i = 2; i < f.passes().size(); i++) {
+            assertTrue(f.passes().get(i).seconds() >= f.passes().get(i - 1).seconds(), "pass " + i + " no shorter");
         }
     }
 
@@ -124,7 +130,7 @@ class LiveModelPropertiesTest {
                                                        @ForAll @LongRange(min = MIB, max = 1L << 30) long below) {
         long write = (long) (copy * ratio);
         LiveForecast f = LiveModel.forecast("v", disk, disk, new Throughput(copy, "given"),
-                new LiveSettings(write, "given", SwitchBelow.ofBytes(below), 1000, 0));
+                new ForecastSettings(write, "given", SwitchBelow.ofBytes(below), 1, 0), 1000);
         assertTrue(f.converges());
         assertEquals(LiveForecast.THRESHOLD, f.stop());
         for (int i = 1; i < f.passes().size(); i++) {
@@ -145,7 +151,7 @@ class LiveModelPropertiesTest {
         long write = (long) (copy * ratio);
         double r = (double) write / copy;
         LiveForecast f = LiveModel.forecast("v", allocated, Long.MAX_VALUE / 4, new Throughput(copy, "given"),
-                new LiveSettings(write, "given", SwitchBelow.ofBytes(0), max, 0));
+                new ForecastSettings(write, "given", SwitchBelow.ofBytes(0), max, 0));
         for (ForecastPass p : f.passes()) {
             double expected = allocated * Math.pow(r, p.pass());
             double tolerance = 1 / (1 - r) + 1 + 1e-9 * allocated;
@@ -175,9 +181,11 @@ class LiveModelPropertiesTest {
     }
 
     @Test
-    void aTimeThresholdIsTheBytesCopiedInThatTime() {
-        assertEquals(500 * MIB, SwitchBelow.ofSeconds(5).bytesAt(100 * MIB));
-        assertEquals(64 * MIB, SwitchBelow.parse("64M").bytesAt(1));
+    void switchBelowIsASizeOrATime() {
+        assertTrue(SwitchBelow.ofSeconds(5).below(1L << 40, 5.0));
+        assertFalse(SwitchBelow.ofSeconds(5).below(0, 5.01));
+        assertTrue(SwitchBelow.parse("64M").below(64 * MIB, 1e6));
+        assertFalse(SwitchBelow.parse("64M").below(64 * MIB + 1, 0));
         assertEquals(SwitchBelow.ofSeconds(0.5), SwitchBelow.parse("0.5s"));
         assertEquals(SwitchBelow.ofSeconds(5), SwitchBelow.parse(" 5 seconds "));
         assertEquals(SwitchBelow.ofBytes(1536L << 20), SwitchBelow.parse("1.5GiB"));

@@ -1,7 +1,8 @@
 package org.smapimigrate.plan;
 
 /**
- * What a live plan's forecast assumes, as given on the command line or measured.
+ * What a live plan's forecast assumes, as given on the command line or measured (the run's own
+ * settings are {@code org.smapimigrate.live.LiveSettings}; the thresholds mean the same).
  *
  * @param writeRate           bytes per second the running VM writes to each disk (changed bytes as
  *                            the source's change tracking reports them)
@@ -13,16 +14,16 @@ package org.smapimigrate.plan;
  * @param passOverheadSeconds the fixed cost of one pass besides its copy: freeze (snapshot and
  *                            writer pause), changed ranges, release
  */
-public record LiveSettings(long writeRate, String writeRateBasis, SwitchBelow switchBelow, int maxPasses,
+public record ForecastSettings(long writeRate, String writeRateBasis, SwitchBelow switchBelow, int maxPasses,
                            double passOverheadSeconds) {
     /** Passes before the switch-over when --max-passes is not given. */
-    public static final int DEFAULT_MAX_PASSES = 8;
+    public static final int DEFAULT_MAX_PASSES = 8; // as 'migrate --mode live'
     /** More passes than SM's chain limit allows makes no sense; this bounds the forecast's work. */
-    public static final int MAX_MAX_PASSES = 1000;
+    public static final int MAX_MAX_PASSES = 64; // as 'migrate --mode live' accepts
     /** A local freeze (hard link, two VHD headers, hook runs) takes well under a second; assumed. */
     public static final double DEFAULT_PASS_OVERHEAD_SECONDS = 0.5;
 
-    public LiveSettings {
+    public ForecastSettings {
         if (writeRate < 0) {
             throw new IllegalArgumentException("a write rate cannot be negative: " + writeRate);
         }
