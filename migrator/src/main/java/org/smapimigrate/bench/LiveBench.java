@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.smapimigrate.plan.ForecastSettings;
+import org.smapimigrate.plan.HashRate;
 import org.smapimigrate.plan.LiveForecast;
 import org.smapimigrate.plan.LiveModel;
 import org.smapimigrate.plan.SwitchBelow;
@@ -114,12 +115,13 @@ public final class LiveBench {
             out.flush();
             List<LiveRunFigures> runs = new ArrayList<>();
             List<LiveForecast> forecasts = new ArrayList<>();
+            long hashRate = HashRate.measure();
             for (int i = 0; i < o.switchBelow().size(); i++) {
                 String below = o.switchBelow().get(i);
                 LiveRunFigures r = live(work.resolve("live-" + i), pristine, o, below, smapi);
                 LiveForecast f = LiveModel.forecast(VDI, data, o.size(), rate, new ForecastSettings(o.writeRate(),
                         "given", SwitchBelow.parse(below), o.maxPasses(),
-                        ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS));
+                        ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS, hashRate));
                 runs.add(r);
                 forecasts.add(f);
                 LiveBenchTable.live(out, below, r, f);
@@ -135,8 +137,9 @@ public final class LiveBench {
             out.println("the same disk migrated (copy, verify) with no writer; its downtime is all of it.");
             out.printf(Locale.ROOT, "plan: 'plan --mode live' for the same disk, write rate and settings, at %s"
                     + " (twice the data over the offline time: copy and verify at one rate, as the planner counts)"
-                    + " and its assumed %.1f s per pass for the snapshot.%n", Sizes.rate(rate.bytesPerSecond()),
-                    ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS);
+                    + ", its assumed %.1f s per pass for the snapshot, and SHA-256 at %s measured here for the"
+                    + " check.%n", Sizes.rate(rate.bytesPerSecond()), ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS,
+                    Sizes.rate(hashRate));
             for (int i = 0; i < runs.size(); i++) {
                 double overhead = runs.get(i).passOverheadSeconds();
                 out.printf(Locale.ROOT, "  %s: forecast passes %s; measured snapshot overhead %s per pass%n",

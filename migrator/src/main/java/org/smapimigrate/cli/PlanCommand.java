@@ -21,6 +21,7 @@ import org.smapimigrate.filesr.FileSr;
 import org.smapimigrate.live.LeafWriteSample;
 import org.smapimigrate.plan.LivePlanner;
 import org.smapimigrate.plan.ForecastSettings;
+import org.smapimigrate.plan.HashRate;
 import org.smapimigrate.plan.Plan;
 import org.smapimigrate.plan.SwitchBelow;
 import org.smapimigrate.plan.PlanInputException;
@@ -260,7 +261,7 @@ final class PlanCommand implements Callable<Integer> {
             throw usage("--sample-seconds " + sampleSeconds + ": from 1 to 600");
         }
         return new ForecastSettings(writeRate == null ? 0 : writeRate, writeRate == null ? "measured" : "given", below,
-                maxPasses, ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS);
+                maxPasses, ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS, HashRate.measure());
     }
 
     /** The live forecast, the write rates measured on a file SR when not given. */
@@ -280,9 +281,9 @@ final class PlanCommand implements Callable<Integer> {
             err.flush();
         }
         Map<String, Long> rates = LeafWriteSample.measure(fileSr, running, Duration.ofSeconds(sampleSeconds));
-        ForecastSettings measured = new ForecastSettings(rates.values().stream().mapToLong(Long::longValue).max().orElse(0),
-                "measured over " + sampleSeconds + " s (growth of each disk's active layer)",
-                settings.switchBelow(), settings.maxPasses(), settings.passOverheadSeconds());
+        ForecastSettings measured = settings.withWriteRate(
+                rates.values().stream().mapToLong(Long::longValue).max().orElse(0),
+                "measured over " + sampleSeconds + " s (growth of each disk's active layer)");
         return LivePlanner.plan(plan, measured, rates);
     }
 

@@ -13,9 +13,12 @@ package org.smapimigrate.plan;
  *                            ({@code --max-passes})
  * @param passOverheadSeconds the fixed cost of one pass besides its copy: freeze (snapshot and
  *                            writer pause), changed ranges, release
+ * @param hashRate            bytes per second SHA-256 hashes on this host ({@link HashRate}): the
+ *                            switch-over's check hashes the whole virtual disk on each side, zeros
+ *                            included; 0 when not counted
  */
 public record ForecastSettings(long writeRate, String writeRateBasis, SwitchBelow switchBelow, int maxPasses,
-                           double passOverheadSeconds) {
+                               double passOverheadSeconds, long hashRate) {
     /** Passes before the switch-over when --max-passes is not given. */
     public static final int DEFAULT_MAX_PASSES = 8; // as 'migrate --mode live'
     /** More passes than SM's chain limit allows makes no sense; this bounds the forecast's work. */
@@ -36,5 +39,19 @@ public record ForecastSettings(long writeRate, String writeRateBasis, SwitchBelo
         if (!(passOverheadSeconds >= 0)) {
             throw new IllegalArgumentException("pass overhead must be at least 0 s");
         }
+        if (hashRate < 0) {
+            throw new IllegalArgumentException("a hash rate cannot be negative: " + hashRate);
+        }
+    }
+
+    /** Settings whose check's hashing is not counted (only its reading, at the copy rate). */
+    public ForecastSettings(long writeRate, String writeRateBasis, SwitchBelow switchBelow, int maxPasses,
+                            double passOverheadSeconds) {
+        this(writeRate, writeRateBasis, switchBelow, maxPasses, passOverheadSeconds, 0);
+    }
+
+    /** The same with another write rate and its basis. */
+    public ForecastSettings withWriteRate(long rate, String basis) {
+        return new ForecastSettings(rate, basis, switchBelow, maxPasses, passOverheadSeconds, hashRate);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param passes          the passes while the VM runs, pass 0 first
  * @param finalBytes      the last delta, copied with the VM stopped
  * @param verifyBytes     read on each side by the switch-over's check of the whole disk
+ * @param checkSeconds    the check: reading those and hashing the whole virtual disk
  * @param downtimeSeconds final delta plus its freeze plus the check, at the plan's rate (the VM's
  *                        own shutdown and boot come on top)
  * @param totalSeconds    every pass plus the downtime
@@ -21,7 +22,7 @@ import java.util.List;
  *                        --max-passes ended the passes first
  */
 public record LiveForecast(String vdi, long allocatedBytes, long virtualBytes, long writeRate, List<ForecastPass> passes,
-                           long finalBytes, long verifyBytes, double downtimeSeconds, double totalSeconds,
+                           long finalBytes, long verifyBytes, double checkSeconds, double downtimeSeconds, double totalSeconds,
                            boolean converges, String stop) {
     public static final String THRESHOLD = "switch-below";
     public static final String MAX_PASSES = "max-passes";

@@ -18,8 +18,8 @@ import java.util.List;
  *       (pass 0 included), as the passes engine decides;</li>
  *   <li>the switch-over stops the VM, copies what was written during the last pass, and checks
  *       the whole disk (both sides read, counted once at the copy rate like the offline
- *       estimate's verification): that is the downtime, the VM's own shutdown and boot
- *       aside.</li>
+ *       estimate's verification, and the whole virtual size hashed at the host's SHA-256 rate):
+ *       that is the downtime, the VM's own shutdown and boot aside.</li>
  * </ul>
  * So each pass is {@code write/copy} times the one before plus {@code write x overhead}: below 1
  * the passes shrink geometrically to the floor {@code write x overhead / (1 - write/copy)}; at 1 or
@@ -72,10 +72,20 @@ public final class LiveModel {
         }
         long last = written(s.writeRate(), seconds, virtual);
         long verify = a;
-        double downtime = overhead + (double) last / copy + (double) verify / copy;
+        double check = checkSeconds(verify, virtual, copy, s.hashRate());
+        double downtime = overhead + (double) last / copy + check;
         double total = passes.stream().mapToDouble(ForecastPass::seconds).sum() + downtime;
-        return new LiveForecast(vdi, a, virtual, s.writeRate(), passes, last, verify, downtime, total,
+        return new LiveForecast(vdi, a, virtual, s.writeRate(), passes, last, verify, check, downtime, total,
                 s.writeRate() < copy, stop);
+    }
+
+    /**
+     * The switch-over's check: the allocated bytes read on each side (both at once, counted once
+     * at the copy rate, as the offline estimate counts its verification), and the whole virtual
+     * disk hashed on each side at {@code hashRate} (0: not counted).
+     */
+    static double checkSeconds(long allocated, long virtual, long copy, long hashRate) {
+        return (double) allocated / copy + (hashRate <= 0 ? 0 : (double) virtual / hashRate);
     }
 
     /** Bytes written at {@code rate} over {@code seconds}, rounded up, at most the disk. */

@@ -44,8 +44,7 @@ public final class LivePlanner {
                 continue;
             }
             long rate = rates.getOrDefault(n.uuid(), settings.writeRate());
-            ForecastSettings s = new ForecastSettings(rate, settings.writeRateBasis(), settings.switchBelow(),
-                    settings.maxPasses(), settings.passOverheadSeconds());
+            ForecastSettings s = settings.withWriteRate(rate, settings.writeRateBasis());
             long allocated = chainAllocated(n, byUuid);
             LiveForecast f = LiveModel.forecast(n.uuid(), allocated, n.virtualSize(), tp, s);
             disks.add(f);
@@ -120,11 +119,12 @@ public final class LivePlanner {
                     + " this disk is copied in passes",
                     "nothing; a snapshot taken during the migration is not migrated: take none until it ends"));
         }
-        if (f.verifyBytes() > 0 && f.verifyBytes() >= 4 * f.finalBytes() && f.downtimeSeconds() >= 10) {
+        if (f.checkSeconds() >= f.downtimeSeconds() / 2 && f.downtimeSeconds() >= 10) {
             out.add(new Risk(Severity.INFO, "live-downtime-is-the-check", n.uuid(), "of the " + downtime
-                    + " downtime, " + seconds((double) f.verifyBytes() / tp.bytesPerSecond())
+                    + " downtime, " + seconds(f.checkSeconds())
                     + " is the switch-over's check of the whole disk against the stopped source (" + Sizes.human(
-                            f.verifyBytes()) + " read on each side), not the last delta",
+                            f.verifyBytes()) + " read and " + Sizes.human(f.virtualBytes())
+                    + " hashed on each side), not the last delta",
                     "accept it (it is the proof that the target equals the source) or plan the switch-over for a"
                             + " quiet hour"));
         }

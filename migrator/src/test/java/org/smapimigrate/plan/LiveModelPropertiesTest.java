@@ -25,10 +25,15 @@ class LiveModelPropertiesTest {
     private static final long MIB = 1L << 20;
 
     /** A disk and the settings, the write rate apart. */
-    record Case(long virtual, long allocated, long copy, SwitchBelow below, int maxPasses, double overhead) {
+    record Case(long virtual, long allocated, long copy, SwitchBelow below, int maxPasses, double overhead,
+                long hash) {
+        Case(long virtual, long allocated, long copy, SwitchBelow below, int maxPasses, double overhead) {
+            this(virtual, allocated, copy, below, maxPasses, overhead, 0);
+        }
+
         LiveForecast at(long write) {
             return LiveModel.forecast("v", allocated, virtual, new Throughput(copy, "given"),
-                    new ForecastSettings(write, "given", below, maxPasses, overhead));
+                    new ForecastSettings(write, "given", below, maxPasses, overhead, hash));
         }
 
         /** Whether the switch-over follows pass {@code i} of {@code f}; pass 0 changed the whole disk. */
@@ -48,8 +53,9 @@ class LiveModelPropertiesTest {
                 Arbitraries.doubles().between(0, 100).map(SwitchBelow::ofSeconds));
         Arbitrary<Integer> max = Arbitraries.integers().between(1, 50);
         Arbitrary<Double> overhead = Arbitraries.doubles().between(0, 5);
-        return Combinators.combine(virtual, share, copy, below, max, overhead)
-                .as((v, s, c, b, m, o) -> new Case(v, (long) (v * s), c, b, m, o));
+        Arbitrary<Long> hash = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(MIB, 8L << 30));
+        return Combinators.combine(virtual, share, copy, below, max, overhead, hash)
+                .as((v, s, c, b, m, o, h) -> new Case(v, (long) (v * s), c, b, m, o, h));
     }
 
     @Property
@@ -76,7 +82,11 @@ class LiveModelPropertiesTest {
         assertTrue(f.finalBytes() <= c.virtual());
         double sum = p.stream().mapToDouble(ForecastPass::seconds).sum();
         assertEquals(sum + f.downtimeSeconds(), f.totalSeconds(), 1e-6 * Math.max(1, f.totalSeconds()));
-        assertTrue(f.downtimeSeconds() >= (double) f.verifyBytes() / c.copy(), "the check is part of the downtime");
+        // The check: the allocated bytes read at the copy rate, the whole disk hashed (when counted).
+        double check = (double) f.verifyBytes() / c.copy() + (c.hash() == 0 ? 0 : (double) c.virtual() / c.hash());
+        assertEquals(check, f.checkSeconds(), 1e-9 * check);
+        assertEquals(c.overhead() + (double) f.finalBytes() / c.copy() + check, f.downtimeSeconds(),
+                1e-9 * f.downtimeSeconds(), "downtime: the last pass's snapshot, the last delta, the check");
     }
 
     @Property

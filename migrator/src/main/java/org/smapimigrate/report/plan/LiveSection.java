@@ -26,7 +26,10 @@ public final class LiveSection {
                 + " (" + plan.throughput().basis() + "), passes stop at --switch-below "
                 + live.settings().switchBelow().describe() + " or after --max-passes " + live.settings().maxPasses()
                 + " (pass 0 included), " + LivePlanner.seconds(live.settings().passOverheadSeconds())
-                + " per pass for the snapshot (assumed). Model: " + live.model() + ".";
+                + " per pass for the snapshot (assumed)"
+                + (live.settings().hashRate() > 0 ? ", the check's SHA-256 of the whole disk at "
+                        + Sizes.rate(live.settings().hashRate()) + " (measured on this host)" : "")
+                + ". Model: " + live.model() + ".";
     }
 
     public static String markdown(Plan plan) {
@@ -48,7 +51,8 @@ public final class LiveSection {
                         .append(LivePlanner.seconds(p.seconds())).append(" |\n");
             }
             b.append("| switch-over | **stopped** | ").append(Sizes.human(f.finalBytes())).append(" + check ")
-                    .append(Sizes.human(f.verifyBytes())).append(" | **").append(LivePlanner.seconds(f.downtimeSeconds()))
+                    .append(Sizes.human(f.verifyBytes())).append(" (").append(LivePlanner.seconds(f.checkSeconds()))
+                    .append(") | **").append(LivePlanner.seconds(f.downtimeSeconds()))
                     .append("** |\n| total | | ").append(Sizes.human(f.totalBytes())).append(" | ")
                     .append(LivePlanner.seconds(f.totalSeconds())).append(" |\n\n");
         }
@@ -77,7 +81,8 @@ public final class LiveSection {
                         .append(Html.esc(LivePlanner.seconds(p.seconds()))).append("</td></tr>\n");
             }
             b.append("<tr><td>switch-over</td><td><b>stopped</b></td><td>")
-                    .append(Html.esc(Sizes.human(f.finalBytes()) + " + check " + Sizes.human(f.verifyBytes())))
+                    .append(Html.esc(Sizes.human(f.finalBytes()) + " + check " + Sizes.human(f.verifyBytes()) + " ("
+                            + LivePlanner.seconds(f.checkSeconds()) + ")"))
                     .append("</td><td><b>").append(Html.esc(LivePlanner.seconds(f.downtimeSeconds())))
                     .append("</b></td></tr>\n<tr><td>total</td><td></td><td>")
                     .append(Html.esc(Sizes.human(f.totalBytes()))).append("</td><td>")

@@ -30,14 +30,16 @@ public final class LiveText {
         out.add("live: write rate " + Sizes.rate(live.settings().writeRate()) + " ("
                 + TerminalText.escape(live.settings().writeRateBasis()) + "), switch below "
                 + live.settings().switchBelow().describe() + ", at most " + live.settings().maxPasses() + " passes, copy "
-                + Sizes.rate(plan.throughput().bytesPerSecond()));
+                + Sizes.rate(plan.throughput().bytesPerSecond()) + (live.settings().hashRate() > 0
+                        ? ", SHA-256 " + Sizes.rate(live.settings().hashRate()) + " (measured here)" : ""));
         if (live.disks().isEmpty()) {
             out.add("  no running disk in the selection (only snapshots, base copies or raw VDIs)");
         }
         for (LiveForecast f : live.disks()) {
             out.add("  VDI " + TerminalText.escape(f.vdi()) + ": " + f.passes().size()
                     + (f.passes().size() == 1 ? " pass " : " passes ") + passList(f) + "; switch-over "
-                    + Sizes.human(f.finalBytes()) + " + check " + Sizes.human(f.verifyBytes()));
+                    + Sizes.human(f.finalBytes()) + " + check " + Sizes.human(f.verifyBytes()) + " ("
+                    + LivePlanner.seconds(f.checkSeconds()) + ")");
             out.add("    downtime about " + LivePlanner.seconds(f.downtimeSeconds()) + ", total "
                     + LivePlanner.seconds(f.totalSeconds()) + verdict(f));
         }
