@@ -137,8 +137,8 @@ public final class LiveBench {
             out.println("the same disk migrated (copy, verify) with no writer; its downtime is all of it.");
             out.printf(Locale.ROOT, "plan: 'plan --mode live' for the same disk, write rate and settings, at %s"
                     + " (twice the data over the offline time: copy and verify at one rate, as the planner counts)"
-                    + ", its assumed %.1f s per pass for the snapshot, and SHA-256 at %s measured here for the"
-                    + " check.%n", Sizes.rate(rate.bytesPerSecond()), ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS,
+                    + ", its assumed %.1f s per pass for the snapshot, and SHA-256 at %s per side (two at once, as"
+                    + " the check hashes) measured here.%n", Sizes.rate(rate.bytesPerSecond()), ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS,
                     Sizes.rate(hashRate));
             for (int i = 0; i < runs.size(); i++) {
                 double overhead = runs.get(i).passOverheadSeconds();

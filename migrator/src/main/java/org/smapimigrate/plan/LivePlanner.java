@@ -174,10 +174,10 @@ public final class LivePlanner {
         return out;
     }
 
-    /** Seconds as people read them, with a tenth below a minute. */
+    /** Seconds as people read them: hundredths below one, tenths below ten, whole below a minute. */
     public static String seconds(double s) {
         if (s < 60) {
-            return String.format(Locale.ROOT, s < 10 ? "%.1f s" : "%.0f s", s);
+            return String.format(Locale.ROOT, s < 1 ? "%.2f s" : s < 10 ? "%.1f s" : "%.0f s", s);
         }
         return org.smapimigrate.report.plan.Durations.human((long) Math.ceil(s));
     }
