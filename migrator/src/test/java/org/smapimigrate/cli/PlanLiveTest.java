@@ -175,6 +175,33 @@ class PlanLiveTest {
         assertTrue(codes(p).contains("live-write-rate-sampled"), codes(p).toString());
     }
 
+    /**
+     * A VDI name from the disk reaches the terminal, Markdown and HTML only escaped: no escape
+     * sequence, no code span broken open, no markup.
+     */
+    @Test
+    void hostileVdiNamesAreEscapedInTheLiveSections(@TempDir Path dir) throws Exception {
+        CliRun r = CliRun.of("plan", "--inventory", PlanCommandTest.savedInventory(dir).toString(), "--target-sr",
+                dir.toString(), "--vdi", CLONE, "--mode", "live", "--write-rate", "1M", "--json");
+        Plan p = PlanJson.fromJson(r.out());
+        LiveForecast f = p.live().disks().get(0);
+        String hostile = "x\u001b[31m`|<script>*y";
+        LiveForecast evil = new LiveForecast(hostile, f.allocatedBytes(), f.virtualBytes(), f.writeRate(), f.passes(),
+                f.finalBytes(), f.verifyBytes(), f.checkSeconds(), f.downtimeSeconds(), f.totalSeconds(), f.converges(),
+                f.stop());
+        Plan bad = p.withLive(new org.smapimigrate.plan.LivePlan(p.live().settings(), p.live().model(),
+                List.of(evil)), List.of());
+        String text = String.join("\n", org.smapimigrate.report.plan.LiveText.lines(bad));
+        assertTrue(!text.contains("\u001b"), text);
+        String html = org.smapimigrate.report.plan.LiveSection.html(bad);
+        assertTrue(!html.contains("<script>") && html.contains("&lt;script&gt;"), html);
+        String md = org.smapimigrate.report.plan.LiveSection.markdown(bad);
+        // The control character shown as text; the rest inside a code span its backtick cannot close,
+        // where '<script>' is literal text (CommonMark 6.1).
+        assertTrue(!md.contains("\u001b"), md);
+        assertTrue(md.contains("VDI ``x\\u001b[31m`|<script>*y``:"), md);
+    }
+
     private static List<String> codes(Plan p) {
         return p.risks().stream().map(Risk::code).toList();
     }
