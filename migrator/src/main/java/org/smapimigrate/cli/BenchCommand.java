@@ -3,6 +3,7 @@ package org.smapimigrate.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.smapimigrate.bench.Bench;
+import org.smapimigrate.bench.LiveBench;
 import org.smapimigrate.bench.SmapiMigrateProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,12 +37,20 @@ import picocli.CommandLine.Spec;
             "Every raw output is compared with qemu-img's; the figures are",
             "printed side by side with ratios, then the time to plan 10,000 synthetic",
             "VDIs. Use a directory on the file system you care about (tmpfs measures the",
-            "CPU, a disk the disk)."},
+            "CPU, a disk the disk).",
+            "",
+            "With --live: the live migration benchmark instead. The disk is migrated",
+            "offline once, then live once per --switch-below value while a writer process",
+            "writes random --write-size writes into its active leaf at --write-rate",
+            "(through our VHD writer, pausing for each snapshot as tapdisk does). Printed:",
+            "passes, bytes read per pass, downtime and total time, and beside them what",
+            "'plan --mode live' forecasts for the same disk and settings."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
             "  smapi-migrate bench",
             "  smapi-migrate bench --size 3G --fill 40 --dir /dev/shm/bench --runs 3",
+            "  smapi-migrate bench --live --size 4G --write-rate 16M --switch-below 256M,64M,16M,1s",
             "",
             "Needs qemu-img and qemu-nbd (Debian: qemu-utils), nbdcopy (libnbd-bin),",
             "GNU time (time) and python3 (the bundled SMAPIv3 plugin)."})
@@ -72,11 +81,42 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the work files.")
     boolean keep;
 
+    @Option(names = "--live", description = "Run the live migration benchmark (see above) instead.")
+    boolean live;
+
+    @Option(names = "--write-rate", defaultValue = "16M", paramLabel = "RATE",
+            description = "--live: bytes per second the writer writes. Default: ${DEFAULT-VALUE}.")
+    String writeRate;
+
+    @Option(names = "--write-size", defaultValue = "4096", paramLabel = "BYTES",
+            description = "--live: bytes per write, a multiple of 512. Default: ${DEFAULT-VALUE}.")
+    int writeSize;
+
+    @Option(names = "--switch-below", defaultValue = "256M,64M,16M,1s", paramLabel = "LIST",
+            description = "--live: the --switch-below values, comma-separated, one live run each."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String switchBelow;
+
+    @Option(names = "--max-passes", defaultValue = "8", paramLabel = "N",
+            description = "--live: --max-passes of each live run. Default: ${DEFAULT-VALUE}.")
+    int maxPasses;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (live) {
+            LiveBench.Options o;
+            try {
+                o = new LiveBench.Options(ByteSizes.parse(size), fill, ByteSizes.parse(writeRate.replaceAll("(?i)/s$",
+                        "")), writeSize, LiveBench.Options.list(switchBelow), maxPasses, dir, keep);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            LiveBench.run(o, SmapiMigrateProcess.current(), spec.commandLine().getOut());
+            return 0;
+        }
         Bench.Options options;
         try {
             options = new Bench.Options(ByteSizes.parse(size), fill, runs, true, dir, keep, manyVdis, planVdis);

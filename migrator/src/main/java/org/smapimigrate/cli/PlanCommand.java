@@ -17,7 +17,13 @@ import org.smapimigrate.inventory.SrInventory;
 import org.smapimigrate.inventory.StorageRepository;
 import org.smapimigrate.migrate.PluginQueryProbe;
 import org.smapimigrate.source.XvaRepository;
+import org.smapimigrate.filesr.FileSr;
+import org.smapimigrate.live.LeafWriteSample;
+import org.smapimigrate.plan.LivePlanner;
+import org.smapimigrate.plan.ForecastSettings;
+import org.smapimigrate.plan.HashRate;
 import org.smapimigrate.plan.Plan;
+import org.smapimigrate.plan.SwitchBelow;
 import org.smapimigrate.plan.PlanInputException;
 import org.smapimigrate.plan.PlanJson;
 import org.smapimigrate.plan.PlanRequest;
@@ -36,6 +42,7 @@ import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.report.Sizes;
 import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.report.plan.Durations;
+import org.smapimigrate.report.plan.LiveText;
 import org.smapimigrate.report.plan.PlanReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,7 +77,18 @@ import picocli.CommandLine.Spec;
             "through XAPI and read on this host (--host-root DIR for a copy of its",
             "paths), one disk plan per source SR, plus the VMs' VBDs by userdevice;",
             "risks name what blocks a VM (running, a VDI shared or attached, a",
-            "checkpoint, an SR not visible here). Report: Markdown only."},
+            "checkpoint, an SR not visible here). Report: Markdown only.",
+            "",
+            "With --mode live: for each running disk (a migrated user VDI that is not a",
+            "snapshot) the forecast of a live migration: pass 0 copies the allocated",
+            "bytes at the copy rate; each later pass copies what the VM wrote during the",
+            "pass before, taking no write to overwrite another (the worst case), capped",
+            "at the disk's size; the passes stop at --switch-below or --max-passes; the",
+            "downtime is the last delta plus the check of the whole disk. The passes",
+            "converge only when the write rate is below the copy rate; otherwise the",
+            "plan says so, and offline is the way. The write rate is --write-rate, or",
+            "measured (file SR) as the growth of each disk's active layer over",
+            "--sample-seconds: a lower bound, since rewrites do not grow it."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -81,6 +99,8 @@ import picocli.CommandLine.Spec;
             "  smapi-migrate plan --sr /dev/sdb --vdi 331a22ef-... \\",
             "      --volume-plugin org.xen.xapi.storage.zfs-vol \\",
             "      --throughput 400M --report plan.md",
+            "  smapi-migrate plan --sr /run/sr-mount/b0fca227-... --vdi 331a22ef-... \\",
+            "      --target-sr /srv/v3 --mode live --write-rate 20M --switch-below 5s",
             "",
             "Exit status: 0 when a plan was made and holds no error-level risk; 1 when",
             "it holds one (the plan and report are still written, for reading: 'migrate",
@@ -127,6 +147,31 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--flatten", description = "Flatten every VDI even if trees could be kept.")
     boolean flatten;
 
+    @Option(names = "--mode", paramLabel = "offline|live", defaultValue = "offline",
+            description = "offline (default): the VMs are stopped while their disks are copied. live: forecast a"
+                    + " live migration of each running disk: its passes, the bytes of each, the downtime, and"
+                    + " whether the passes converge at the write rate.")
+    String mode;
+
+    @Option(names = "--write-rate", paramLabel = "RATE", converter = ByteSize.class,
+            description = "With --mode live: bytes per second the VM writes to each disk (e.g. 20M). Default:"
+                    + " measured on a file SR by sampling each disk's active layer for --sample-seconds.")
+    Long writeRate;
+
+    @Option(names = "--sample-seconds", paramLabel = "N", defaultValue = "5",
+            description = "With --mode live and no --write-rate: how long to sample. Default: ${DEFAULT-VALUE}.")
+    int sampleSeconds;
+
+    @Option(names = "--switch-below", paramLabel = "BYTES|SECONDS", defaultValue = "64M",
+            description = "With --mode live: the passes stop after one that changed at most BYTES (64M) or took at"
+                    + " most SECONDS (2s), as in 'migrate --mode live'. Default: ${DEFAULT-VALUE}.")
+    String switchBelow;
+
+    @Option(names = "--max-passes", paramLabel = "N", defaultValue = "" + ForecastSettings.DEFAULT_MAX_PASSES,
+            description = "With --mode live: at most this many passes before the switch-over, pass 0 included."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int maxPasses;
+
     @Option(names = "--json", description = "Print the plan as JSON instead of a summary.")
     boolean json;
 
@@ -138,8 +183,21 @@ final class PlanCommand implements Callable<Integer> {
         if (report != null && !PlanReports.knows(report)) {
             throw usage("--report " + report + ": name it .html or .md to choose the format");
         }
+        boolean live = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "offline" -> false;
+            case "live" -> true;
+            default -> throw usage("--mode " + mode + ": offline or live");
+        };
+        ForecastSettings liveSettings = live ? liveSettings() : null;
         if (vm.given()) {
+            if (live) {
+                throw usage("--mode live plans disks of a file SR (--sr) for now; a VM plan (--xapi --vm) is"
+                        + " offline only");
+            }
             return planVms();
+        }
+        if (live && inventory != null && writeRate == null) {
+            throw usage("--mode live with --inventory: give --write-rate (a saved inventory cannot be sampled)");
         }
         if ((source.sr == null) == (inventory == null)) {
             throw usage("name the source: --sr SR (the SR directory or LVM PVs), or --inventory FILE");
@@ -158,7 +216,13 @@ final class PlanCommand implements Callable<Integer> {
                 List<String> asked = sr instanceof XvaRepository xva && vdis != null ? xva.vdiIds(vdis) : vdis;
                 plan = Planning.make(sr.inventory(), SnapshotRecords.of(sr), asked, probe, caps, rate, flatten,
                         Planning.sourcePaths(source.sr), choice);
+                if (live) {
+                    plan = live(plan, liveSettings, sr);
+                }
             }
+        }
+        if (live && inventory != null) {
+            plan = LivePlanner.plan(plan, liveSettings, Map.of());
         }
         if (output != null) {
             PlanJson.write(plan, output);
@@ -180,6 +244,47 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return exitFor(plan, spec.commandLine().getErr());
+    }
+
+    /** The live options, checked: one line for a bad value. */
+    private ForecastSettings liveSettings() {
+        SwitchBelow below;
+        try {
+            below = SwitchBelow.parse(switchBelow);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (maxPasses < 1 || maxPasses > ForecastSettings.MAX_MAX_PASSES) {
+            throw usage("--max-passes " + maxPasses + ": from 1 (pass 0 only) to " + ForecastSettings.MAX_MAX_PASSES);
+        }
+        if (writeRate == null && (sampleSeconds < 1 || sampleSeconds > 600)) {
+            throw usage("--sample-seconds " + sampleSeconds + ": from 1 to 600");
+        }
+        return new ForecastSettings(writeRate == null ? 0 : writeRate, writeRate == null ? "measured" : "given", below,
+                maxPasses, ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS, HashRate.measure());
+    }
+
+    /** The live forecast, the write rates measured on a file SR when not given. */
+    private Plan live(Plan plan, ForecastSettings settings, StorageRepository sr) throws Exception {
+        if (writeRate != null) {
+            return LivePlanner.plan(plan, settings, Map.of());
+        }
+        if (!(sr instanceof FileSr fileSr)) {
+            throw usage("--mode live on a " + plan.source().type() + " SR: give --write-rate (only a file SR's"
+                    + " disks can be sampled here)");
+        }
+        List<String> running = plan.nodes().stream().filter(LivePlanner::running).map(n -> n.uuid()).toList();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!json && !running.isEmpty()) {
+            err.printf("Sampling the write rate of %d disk%s for %d s ...%n", running.size(),
+                    running.size() == 1 ? "" : "s", sampleSeconds);
+            err.flush();
+        }
+        Map<String, Long> rates = LeafWriteSample.measure(fileSr, running, Duration.ofSeconds(sampleSeconds));
+        ForecastSettings measured = settings.withWriteRate(
+                rates.values().stream().mapToLong(Long::longValue).max().orElse(0),
+                "measured over " + sampleSeconds + " s (growth of each disk's active layer)");
+        return LivePlanner.plan(plan, measured, rates);
     }
 
     /** {@code plan --xapi URL --vm ... --target-sr SR}: a VM plan (org.smapimigrate.vm). */
@@ -288,6 +393,9 @@ final class PlanCommand implements Callable<Integer> {
                 plan.throughput().basis());
         long errors = plan.risks().stream().filter(r -> r.severity() == Severity.ERROR).count();
         long warnings = plan.risks().stream().filter(r -> r.severity() == Severity.WARNING).count();
+        if (plan.live() != null) {
+            LiveText.lines(plan).forEach(l -> out.println("   " + l));
+        }
         out.printf("   risks: %d errors, %d warnings, %d notes%n", errors, warnings,
                 plan.risks().size() - errors - warnings);
         for (Risk r : plan.risks()) {

@@ -62,6 +62,7 @@ public final class PlanHtml {
         header(sr);
         b.append("<main>\n");
         summary();
+        b.append(LiveSection.html(plan));
         strategies();
         trees();
         risks();

@@ -61,6 +61,7 @@ public final class PlanMarkdown {
                 .append(cell(plan.throughput().basis())).append(") |\n")
                 .append("| Risks | ").append(count("error")).append(" errors, ").append(count("warning"))
                 .append(" warnings, ").append(count("info")).append(" notes |\n\n");
+        b.append(LiveSection.markdown(plan));
         strategies();
         trees();
         risks();
