@@ -132,13 +132,13 @@ public final class LiveBench {
             }
             out.println();
             out.println("passes: while the writer runs + the switch-over's delta. downtime: stop requested to started,");
-            out.println("as the run measured it (the last delta, then SHA-256 of the whole stopped source and of the");
-            out.println("whole target, then the start hook). total: the migrate process, start-up included. offline:");
+            out.println("as the run measured it (the last delta, then the whole target compared byte for byte with the");
+            out.println("whole stopped source, hashed with SHA-256 in the same read, then the start hook). total: the migrate process, start-up included. offline:");
             out.println("the same disk migrated (copy, verify) with no writer; its downtime is all of it.");
             out.printf(Locale.ROOT, "plan: 'plan --mode live' for the same disk, write rate and settings, at %s"
                     + " (twice the data over the offline time: copy and verify at one rate, as the planner counts)"
-                    + ", its assumed %.1f s per pass for the snapshot, and SHA-256 at %s per side (two at once, as"
-                    + " the check hashes) measured here.%n", Sizes.rate(rate.bytesPerSecond()), ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS,
+                    + ", its assumed %.1f s per pass for the snapshot, and SHA-256 at %s per side (the planner still"
+                    + " counts one per side) measured here.%n", Sizes.rate(rate.bytesPerSecond()), ForecastSettings.DEFAULT_PASS_OVERHEAD_SECONDS,
                     Sizes.rate(hashRate));
             for (int i = 0; i < runs.size(); i++) {
                 double overhead = runs.get(i).passOverheadSeconds();
@@ -146,7 +146,7 @@ public final class LiveBench {
                         o.switchBelow().get(i), LiveBenchTable.forecastBytes(forecasts.get(i)),
                         Double.isNaN(overhead) ? "-" : LiveBenchTable.secs(overhead));
             }
-            out.println("Every live run's target matched the stopped source (SHA-256 of the whole disk).");
+            out.println("Every live run's target matched the stopped source (byte for byte, whole disk).");
             out.flush();
             return new Result(data, offline, runs, forecasts);
         } finally {

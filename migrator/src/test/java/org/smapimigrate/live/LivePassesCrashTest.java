@@ -65,6 +65,12 @@ class LivePassesCrashTest {
         int writesSeen;
         String failedAt;
 
+        /** Something a test does at a step. */
+        @FunctionalInterface
+        interface Action {
+            void run() throws IOException;
+        }
+
         void tick(String what) throws IOException {
             count++;
             if (count == killAt) {
@@ -86,6 +92,8 @@ class LivePassesCrashTest {
         final Map<String, byte[]> snaps = new LinkedHashMap<>();
         final Map<String, Integer> seqOf = new LinkedHashMap<>();
         boolean running = true;
+        /** Runs when the writer is stopped (a test's way to corrupt the target then); may be null. */
+        Steps.Action onStop;
         int stops;
         int starts;
 
@@ -165,6 +173,9 @@ class LivePassesCrashTest {
         public PowerEvent stop(StopPolicy policy) throws IOException {
             steps.tick("stop");
             running = false;
+            if (onStop != null) {
+                onStop.run();
+            }
             stops++;
             return new PowerEvent("stop", Instant.now(), Instant.now(), "clean");
         }
@@ -432,6 +443,10 @@ class LivePassesCrashTest {
                     () -> run(src, steps, volumes, repointed), "write " + n);
             assertTrue(f.getMessage().contains("does not verify") || f.getMessage().contains("verification failed"),
                     f.getMessage());
+            if (f.getMessage().contains("verification failed")) {
+                // The switch-over's check compares bytes and names the first that differs.
+                assertTrue(f.getMessage().contains("differs from the quiet source at byte offset "), f.getMessage());
+            }
             assertTrue(src.running);
             assertEquals(Map.of(), src.snaps);
             assertEquals(List.of(), repointed);
@@ -440,6 +455,35 @@ class LivePassesCrashTest {
             LiveResult r = run(src, steps, volumes, repointed);
             assertEndState(src, volumes, repointed, r);
         }
+    }
+
+    @Test
+    void aTargetThatDiffersAtTheSwitchOverIsNamedByOffsetAndTheWriterRunsOnItsOldDisk() throws Exception {
+        Path volumes = Files.createDirectories(tmp.resolve("differs"));
+        Steps steps = new Steps();
+        ModelSource src = new ModelSource(steps);
+        long at = 12345;
+        // The target goes bad after the last verified pass: only the switch-over's whole check sees it
+        // (the model writes nothing while stopped, so the final delta does not rewrite it).
+        src.onStop = () -> {
+            try (Stream<Path> s = Files.list(volumes);
+                 java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(s.findFirst().orElseThrow(),
+                         java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.allocate(1);
+                ch.read(b, at);
+                b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
+                ch.write(b, at);
+            }
+        };
+        List<String> repointed = new ArrayList<>();
+        LivePasses.LiveFailure f = assertThrows(LivePasses.LiveFailure.class, () -> run(src, steps, volumes, repointed));
+        assertTrue(f.getMessage().contains("verification failed") && f.getMessage().contains("differs from the quiet"
+                + " source at byte offset " + at), f.getMessage());
+        assertEquals("old", f.result().startedOn());
+        assertTrue(src.running);
+        assertEquals(src.stops, src.starts);
+        assertEquals(Map.of(), src.snaps);
+        assertEquals(List.of(), repointed);
     }
 
     @Test
