@@ -14,8 +14,8 @@ package org.smapimigrate.plan;
  * @param passOverheadSeconds the fixed cost of one pass besides its copy: freeze (snapshot and
  *                            writer pause), changed ranges, release
  * @param hashRate            bytes per second SHA-256 hashes on this host ({@link HashRate}): the
- *                            switch-over's check hashes the whole virtual disk on each side, zeros
- *                            included; 0 when not counted
+ *                            switch-over's check hashes the whole virtual disk of the source, zeros
+ *                            included, while comparing it with the target; 0 when not counted
  */
 public record ForecastSettings(long writeRate, String writeRateBasis, SwitchBelow switchBelow, int maxPasses,
                                double passOverheadSeconds, long hashRate) {

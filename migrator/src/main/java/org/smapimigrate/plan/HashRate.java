@@ -6,11 +6,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * How fast this host hashes with SHA-256 for the live switch-over's check, measured in a fraction
- * of a second. The check proves the target by the SHA-256 of the whole virtual disk on the
- * source and on the target at once, zero ranges included ({@code org.smapimigrate.live.
- * WholeDiskSha256}), so on a large sparse disk the downtime's check costs the virtual size at
- * this rate, not the allocated bytes at the copy rate. Measured the same way, two hashes at once,
- * so that a host short of cores (or sharing them) shows it: the rate is per side.
+ * of a second. The check compares the whole target with the quiet source byte for byte and takes
+ * the source's SHA-256 of the whole virtual disk, zero ranges included, in the same read
+ * ({@code org.smapimigrate.live.QuietComparison}), so on a large sparse disk the downtime's check
+ * costs the virtual size at this rate, not the allocated bytes at the copy rate. Measured with two
+ * hashes at once, as the check was before it compared bytes (two hashes, one per side): with the
+ * reads and the comparison sharing the cores, that stays a fair, if cautious, figure on a host
+ * short of cores (or sharing them).
  */
 public final class HashRate {
     /** Hashed per side and round: enough to reach the steady rate, little enough to stay well under a second. */
