@@ -30,12 +30,16 @@ import org.smapimigrate.xapi.transport.TlsTrust;
 /**
  * A pool in the XAPI stand-in for live tests: an ext SR holding the 16 MiB disk of a running VM
  * "db" (VBD at userdevice 0, attached, the VM resident on the master; its data file starts with
- * random content), and a SMAPIv3 SR of the bundled plugin as the target. Helpers read a target
+ * random content), and a SMAPIv3 SR of the bundled plugin as the target. With more disks, each
+ * further disk is 8 MiB of random content at userdevice 1, 2, ..., and the VM also has an empty
+ * CD drive (which a migration leaves alone). Helpers read a target
  * volume back through the plugin's datapath and hash the stand-in's raw files with sha256sum.
  */
 public final class LiveXapiPool implements AutoCloseable {
     public static final long MIB = 1 << 20;
     public static final long DISK_SIZE = 16 * MIB;
+    /** The size of the disks after the first. */
+    public static final long MORE_SIZE = 8 * MIB;
 
     public final XapiStandIn xapi;
     public final Path dir;
@@ -46,8 +50,16 @@ public final class LiveXapiPool implements AutoCloseable {
     public final String disk;
     public final String diskUuid;
     public final Path passwordFile;
+    /** Every disk of the VM (VDI refs, userdevice order; the first is {@link #disk}) and their uuids. */
+    public final List<String> disks = new ArrayList<>();
+    public final List<String> diskUuids = new ArrayList<>();
 
     public LiveXapiPool(Path dir) throws IOException {
+        this(dir, 1);
+    }
+
+    /** The pool with a VM of {@code count} disks. */
+    public LiveXapiPool(Path dir, int count) throws IOException {
         this.dir = dir;
         this.xapi = StandIns.pool(dir).taskSteps(1).start(); // tasks done on their first read: fast tests
         sr = xapi.addSr("ext", "Local storage", Map.of("device", "/dev/sda3"), Map.of());
@@ -64,6 +76,21 @@ public final class LiveXapiPool implements AutoCloseable {
         vm = xapi.addVm("db", Map.of("power_state", "Running", "resident_on", xapi.masterRef()));
         vmUuid = xapi.db().get("VM", vm).path("uuid").asText();
         xapi.addVbd(vm, disk, "0", Map.of("currently_attached", true, "bootable", true, "device", "xvda"));
+        disks.add(disk);
+        diskUuids.add(diskUuid);
+        for (int i = 1; i < count; i++) {
+            Path more = dir.resolve("db-disk-" + i + ".raw");
+            byte[] b = new byte[(int) MORE_SIZE];
+            new java.util.Random(7 + i).nextBytes(b);
+            Files.write(more, b);
+            String ref = xapi.addVdi(sr, "db data " + i, MORE_SIZE, more, Map.of("other_config", Map.of("n", "" + i)));
+            xapi.addVbd(vm, ref, "" + i, Map.of("currently_attached", true, "device", "xvd" + (char) ('a' + i)));
+            disks.add(ref);
+            diskUuids.add(xapi.db().get("VDI", ref).path("uuid").asText());
+        }
+        if (count > 1) {
+            xapi.addVbd(vm, null, "" + (count + 1), Map.of("type", "CD", "mode", "RO", "currently_attached", true));
+        }
         passwordFile = Files.writeString(dir.resolve("xapi-password"), StandIns.PASSWORD + "\n");
     }
 
@@ -112,9 +139,14 @@ public final class LiveXapiPool implements AutoCloseable {
 
     /** The VDI uuid behind the VM's userdevice 0. */
     public String vdiAtDevice0() {
+        return vdiAtDevice("0");
+    }
+
+    /** The VDI uuid behind the VM's {@code userdevice}, or null. */
+    public String vdiAtDevice(String userdevice) {
         for (JsonNode v : xapi.db().get("VM", vm).path("VBDs")) {
             JsonNode b = xapi.db().get("VBD", v.asText());
-            if (b.path("userdevice").asText().equals("0")) {
+            if (b.path("userdevice").asText().equals(userdevice)) {
                 return xapi.db().get("VDI", b.path("VDI").asText()).path("uuid").asText();
             }
         }
