@@ -348,8 +348,12 @@ final class DiskRun {
             }
         }
         if (base != null && released.contains(base.id())) {
-            base = null; // cannot happen with this order of journal lines; an older journal: start again at pass 0
-            passes.clear();
+            // After the repoint the bases go (startAfterRepoint); the passes stay for the report.
+            // Before it, this cannot happen with this order of journal lines: start again at pass 0.
+            base = null;
+            if (!repointStarted) {
+                passes.clear();
+            }
         }
         unreleased.removeIf(s -> base != null && s.id().equals(base.id()));
         // A switch-over delta before the repoint is done again (the next switch-over copies a new one).
