@@ -45,7 +45,7 @@ import org.smapimigrate.disk.VirtualDisk;
 class LivePassesCrashTest {
     private static final int SIZE = 256 * 1024;
 
-    @TempDir
+    @TempDir(factory = MemoryTempDir.class)
     Path tmp;
 
     /** What a SIGKILL does to the engine: nothing catches it, nothing runs after it. */

@@ -54,7 +54,7 @@ class LiveVmCrashTest {
             "disk-b", 64 * 1024));
     private static final List<String> DISKS = List.of("disk-a", "disk-b");
 
-    @TempDir
+    @TempDir(factory = MemoryTempDir.class)
     Path tmp;
 
     /** One disk of the model VM. */
