@@ -49,8 +49,8 @@ final class LiveRuns {
             return xapi(c, settings);
         }
         if (c.source.sr == null || c.source.sr.size() != 1 || c.vdis == null || c.vdis.size() != 1) {
-            throw usage(c, "--mode live takes one file SR directory (--sr DIR) and one --vdi UUID, or --xapi URL"
-                    + " --vm NAME");
+            throw usage(c, "--mode live takes one file SR directory (--sr DIR) and one --vdi UUID (the local"
+                    + " controller moves one disk per run), or --xapi URL --vm NAME (a VM with all its disks)");
         }
         if (c.live.stopHook == null || c.live.startHook == null) {
             throw usage(c, "--mode live with --sr needs --stop-hook CMD and --start-hook CMD (and --reopen-hook CMD"
