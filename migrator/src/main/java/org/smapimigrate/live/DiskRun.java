@@ -362,6 +362,11 @@ final class DiskRun {
         }
     }
 
+    /** True when the journal holds something of this disk since the last reset (or its volume). */
+    boolean journaled() {
+        return volumeKey != null || base != null || !passes.isEmpty() || !unreleased.isEmpty();
+    }
+
     LiveDisk result() {
         return new LiveDisk(disk, volumeKey, passes, sourceDigest, targetDigest,
                 sourceDigest != null && sourceDigest.equals(targetDigest));

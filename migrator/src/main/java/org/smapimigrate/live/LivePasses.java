@@ -153,13 +153,19 @@ public final class LivePasses {
         try (PassJournal j = open()) {
             List<PassEvent> since = sinceReset(j.events());
             replay(since);
+            if (repointing || switchedTo != null) {
+                // The VBDs may already use the new disks, so the disks the caller finds now (the
+                // VM's) need not be the run's: the journal's are, and nothing else.
+                runs.values().removeIf(d -> !d.journaled());
+            } else {
+                sameDisks();
+            }
             if (finished(since)) {
                 for (DiskRun d : runs.values()) {
                     d.releaseAll(); // what a failed release after the switch-over left, if anything
                 }
                 return result(null, true);
             }
-            sameDisks();
             if (repointing && switchedTo == null) {
                 // Killed during the repoint, the writer stopped and the targets verified: finish it.
                 listener.note("the last run was interrupted during its repoint: finishing it");
@@ -275,7 +281,7 @@ public final class LivePasses {
      */
     private void sameDisks() throws IOException {
         for (DiskRun d : runs.values()) {
-            if (!disks.contains(d.disk) && (d.volumeKey != null || !d.unreleased.isEmpty() || d.base != null)) {
+            if (!disks.contains(d.disk) && d.journaled()) {
                 throw new MigrationException("the pass journal " + journalFile + " names disk " + d.disk + ", which"
                         + " is not one of the disks of this run (" + String.join(", ", disks) + "): run with --abort"
                         + " to release its snapshots and volume, then migrate again");

@@ -117,6 +117,8 @@ class MigrateLiveXapiTest {
             assertEquals(0, text.exitCode(), text.err());
             for (int i = 0; i < 2; i++) {
                 assertTrue(text.err().contains("  disk " + pool.diskUuids.get(i) + " into volume "), text.err());
+                // The VM's disks are the new VDIs now: the report is the journal's run, of the old ones.
+                assertFalse(text.err().contains("  disk " + pool.vdiAtDevice("" + i)), text.err());
             }
             assertEquals(2, text.err().split("verification: target equals the quiet source", -1).length - 1, text.err());
             assertEquals(2, text.err().split("downtime:", -1).length, "one downtime: " + text.err());

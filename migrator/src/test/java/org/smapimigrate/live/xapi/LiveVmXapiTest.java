@@ -138,6 +138,24 @@ class LiveVmXapiTest {
         }
     }
 
+    /**
+     * The disks are chosen as the offline VM migration chooses them: Disk VBDs with a VDI (the CD
+     * drive left alone), a VDI behind two VBDs once; a VDI the offline migration refuses (here a
+     * {@code cbt_metadata} one) refuses the live run, naming the device.
+     */
+    @Test
+    void theDisksAreThoseTheOfflineMigrationWouldMove() throws Exception {
+        try (LiveXapiPool pool = new LiveXapiPool(dir, 2); XapiSession s = pool.login()) {
+            pool.xapi.addVbd(pool.vm, pool.disks.get(1), "5", Map.of("mode", "RO"));
+            assertEquals(pool.diskUuids, XapiSourceController.disksOf(s, pool.vmUuid));
+            String meta = pool.xapi.addVdi(pool.sr, "cbt log", LiveXapiPool.MIB, null, Map.of("type", "cbt_metadata"));
+            pool.xapi.addVbd(pool.vm, meta, "6", Map.of());
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> XapiSourceController.disksOf(s, pool.vmUuid));
+            assertTrue(e.getMessage().contains("device 6") && e.getMessage().contains("cbt_metadata"), e.getMessage());
+        }
+    }
+
     private static TransportEvents events(List<String> notes) {
         return new TransportEvents() {
             @Override
