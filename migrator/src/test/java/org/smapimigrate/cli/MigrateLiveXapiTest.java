@@ -97,7 +97,7 @@ class MigrateLiveXapiTest {
             assertTrue(j.path("verified").asBoolean(), j.toString());
             assertTrue(j.path("downtime_seconds").asDouble() > 0);
             assertEquals("new", j.path("started_on").asText());
-            List<Long> sizes = List.of(LiveXapiPool.DISK_SIZE, LiveXapiPool.MORE_SIZE);
+            List<Long> sizes = pool.sizes;
             for (int i = 0; i < 2; i++) {
                 JsonNode d = j.path("disks").get(i);
                 assertEquals(pool.diskUuids.get(i), d.path("disk").asText());
