@@ -1,9 +1,11 @@
 package org.smapimigrate.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.smapimigrate.live.LiveSettings;
 import org.smapimigrate.live.StopPolicy;
 import org.smapimigrate.plan.SwitchBelow;
+import org.smapimigrate.report.live.LiveRunReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,7 +60,16 @@ final class LiveOptions {
                     + " (SMAPI_MIGRATE_ACTION=start), after the switch-over or on its old disk after a failure.")
     String startHook;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "--mode live: also write the run's report here, HTML or Markdown by the name (run.html,"
+                    + " run.md): each disk's passes with a bar chart, the downtime and its parts, the verification,"
+                    + " the snapshots, and on failure why and where the VM was left. Written on failure too.")
+    Path report;
+
     LiveSettings settings() {
+        if (report != null && !LiveRunReports.knows(report)) {
+            throw usage("--report " + shown(report.toString()) + ": name it .html or .md to choose the format");
+        }
         if (maxPasses < 1 || maxPasses > 64) {
             throw usage("--max-passes takes 1 to 64, not " + maxPasses);
         }
