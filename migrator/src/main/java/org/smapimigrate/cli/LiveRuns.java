@@ -70,6 +70,9 @@ final class LiveRuns {
         try (LocalController ctl = new LocalController(srDir, stateDir, reopen,
                 new HookCommand("--stop-hook", c.live.stopHook), new HookCommand("--start-hook", c.live.startHook))) {
             ctl.forDisk(disk); // the hooks are told the disk even when a resumed run starts before it freezes
+            if (!c.abort) {
+                ctl.refuseTrackedDisk(disk); // before any change: no journal, no snapshot, no volume
+            }
             TargetSr[] target = {null};
             LivePasses.Targets targets = (key, size) -> {
                 if (target[0] == null) {
