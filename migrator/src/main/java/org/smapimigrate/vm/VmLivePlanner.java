@@ -64,7 +64,7 @@ public final class VmLivePlanner {
                 long allocated;
                 SourceNode n = nodes.get(d.vdi());
                 if (n != null) {
-                    allocated = chainAllocated(n, nodes);
+                    allocated = LivePlanner.chainAllocated(n, nodes);
                 } else if (utilisation.getOrDefault(d.vdi(), 0L) > 0) {
                     allocated = utilisation.get(d.vdi());
                     fromXapi = true;
@@ -134,16 +134,5 @@ public final class VmLivePlanner {
                     + downtime + " down", "give more --max-passes or a larger --switch-below"));
         }
         return out;
-    }
-
-    /** Allocated bytes of the whole chain (an upper bound where layers overlap), at most the disk. */
-    private static long chainAllocated(SourceNode leaf, Map<String, SourceNode> byUuid) {
-        long sum = 0;
-        int guard = 0;
-        for (SourceNode n = leaf; n != null && guard++ <= byUuid.size(); n = n.parent() == null ? null
-                : byUuid.get(n.parent())) {
-            sum += n.allocatedBytes();
-        }
-        return Math.min(sum, leaf.virtualSize());
     }
 }

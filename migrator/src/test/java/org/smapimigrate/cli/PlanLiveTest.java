@@ -108,9 +108,7 @@ class PlanLiveTest {
         String inv = PlanCommandTest.savedInventory(dir).toString();
         java.util.Map<String, org.smapimigrate.plan.SwitchBelow> cases = java.util.Map.of(
                 "1.5G", org.smapimigrate.plan.SwitchBelow.ofBytes(1536 * MIB),
-                "64MiB", org.smapimigrate.plan.SwitchBelow.ofBytes(64 * MIB),
                 "10sec", org.smapimigrate.plan.SwitchBelow.ofSeconds(10),
-                "10s", org.smapimigrate.plan.SwitchBelow.ofSeconds(10),
                 "0s", org.smapimigrate.plan.SwitchBelow.ofSeconds(0));
         for (var c : cases.entrySet()) {
             CliRun r = CliRun.of("plan", "--inventory", inv, "--target-sr", dir.toString(), "--vdi", CLONE, "--mode",

@@ -14,8 +14,7 @@ public final class LiveRunReports {
 
     /** True for the extensions {@link #write} understands: .html, .htm, .md, .markdown. */
     public static boolean knows(Path file) {
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".html") || n.endsWith(".htm") || n.endsWith(".md") || n.endsWith(".markdown");
+        return org.smapimigrate.report.plan.PlanReports.knows(file);
     }
 
     public static void write(LiveRunView run, Path file) throws IOException {

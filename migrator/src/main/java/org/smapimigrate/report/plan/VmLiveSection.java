@@ -2,7 +2,6 @@ package org.smapimigrate.report.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.smapimigrate.plan.ForecastPass;
 import org.smapimigrate.plan.LiveForecast;
 import org.smapimigrate.plan.LivePlanner;
 import org.smapimigrate.plan.VmLiveForecast;
@@ -61,7 +60,7 @@ public final class VmLiveSection {
             out.add("  VM " + TerminalText.escape(f.name()) + " (" + TerminalText.escape(f.vm()) + "): "
                     + f.passes().size() + (f.passes().size() == 1 ? " pass, " : " passes, ") + verdict(f));
             for (LiveForecast d : f.disks()) {
-                out.add("    VDI " + TerminalText.escape(d.vdi()) + ": " + passList(d.passes()) + "; last delta "
+                out.add("    VDI " + TerminalText.escape(d.vdi()) + ": " + LiveText.passList(d.passes()) + "; last delta "
                         + Sizes.human(d.finalBytes()));
             }
             out.add("    " + downtime(f));
@@ -69,20 +68,6 @@ public final class VmLiveSection {
         live.notes().forEach(n -> out.add("  note: " + TerminalText.escape(n)));
         out.add("  model: " + live.model());
         return out;
-    }
-
-    private static String passList(List<ForecastPass> passes) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < passes.size(); i++) {
-            if (passes.size() > LiveText.LISTED && i == LiveText.LISTED / 2) {
-                int skipped = passes.size() - LiveText.LISTED;
-                parts.add("(" + skipped + " more)");
-                i += skipped - 1;
-                continue;
-            }
-            parts.add(Sizes.human(passes.get(i).bytes()));
-        }
-        return String.join(", ", parts);
     }
 
     public static String markdown(VmPlan p) {
