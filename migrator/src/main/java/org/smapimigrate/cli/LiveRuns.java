@@ -14,6 +14,7 @@ import org.smapimigrate.live.LivePass;
 import org.smapimigrate.live.LivePasses;
 import org.smapimigrate.live.LiveResult;
 import org.smapimigrate.live.LiveSettings;
+import org.smapimigrate.live.LiveTimeline;
 import org.smapimigrate.live.LocalController;
 import org.smapimigrate.live.SourceController;
 import org.smapimigrate.live.TargetVolume;
@@ -21,6 +22,8 @@ import org.smapimigrate.migrate.TargetSr;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.report.LiveRunReport;
 import org.smapimigrate.report.TerminalText;
+import org.smapimigrate.report.live.LiveRunReports;
+import org.smapimigrate.report.live.LiveRunView;
 import org.smapimigrate.vm.HostRoot;
 import org.smapimigrate.vm.transport.TransportEvents;
 import picocli.CommandLine;
@@ -67,6 +70,9 @@ final class LiveRuns {
         try (LocalController ctl = new LocalController(srDir, stateDir, reopen,
                 new HookCommand("--stop-hook", c.live.stopHook), new HookCommand("--start-hook", c.live.startHook))) {
             ctl.forDisk(disk); // the hooks are told the disk even when a resumed run starts before it freezes
+            if (!c.abort) {
+                ctl.refuseTrackedDisk(disk); // before any change: no journal, no snapshot, no volume
+            }
             TargetSr[] target = {null};
             LivePasses.Targets targets = (key, size) -> {
                 if (target[0] == null) {
@@ -87,7 +93,7 @@ final class LiveRuns {
                     ctl.switchTo(key);
                 }
             };
-            return passes(c, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c)));
+            return passes(c, journal, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c)));
         }
     }
 
@@ -120,26 +126,29 @@ final class LiveRuns {
                         Map.of(d, digest), stateDir.resolve("live-vm-" + x.vm().uuid()), events(err, quiet));
                 return "VM " + x.vm().uuid() + " repointed from VDI " + d + " to VDI " + moved.get(d);
             };
-            return passes(c, new LivePasses(x.controller(), disk, journal, targets, repoint, settings, listener(c)));
+            return passes(c, journal, new LivePasses(x.controller(), disk, journal, targets, repoint, settings, listener(c)));
         }
     }
 
-    private static int passes(MigrateCommand c, LivePasses passes) throws IOException {
+    private static int passes(MigrateCommand c, Path journal, LivePasses passes) throws IOException {
         LiveResult r;
         try {
             r = c.abort ? passes.abort() : passes.run();
         } catch (LivePasses.LiveFailure f) {
-            report(c, f.result());
+            report(c, f.result(), journal);
             if (c.output.json) {
                 throw new ReportedFailure(f);
             }
             throw f;
         }
-        report(c, r);
+        report(c, r, journal);
         return 0;
     }
 
-    private static void report(MigrateCommand c, LiveResult r) throws IOException {
+    private static void report(MigrateCommand c, LiveResult r, Path journal) throws IOException {
+        if (c.live.report != null) {
+            LiveRunReports.write(LiveRunView.of(r, LiveTimeline.read(journal)), c.live.report);
+        }
         if (c.output.json) {
             PrintWriter out = c.spec.commandLine().getOut();
             out.println(CliJson.PRETTY.writeValueAsString(r));
