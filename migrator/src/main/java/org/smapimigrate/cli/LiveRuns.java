@@ -16,6 +16,7 @@ import org.smapimigrate.live.LivePass;
 import org.smapimigrate.live.LivePasses;
 import org.smapimigrate.live.LiveResult;
 import org.smapimigrate.live.LiveSettings;
+import org.smapimigrate.live.LiveTimeline;
 import org.smapimigrate.live.LocalController;
 import org.smapimigrate.live.SourceController;
 import org.smapimigrate.live.TargetVolume;
@@ -23,6 +24,8 @@ import org.smapimigrate.migrate.TargetSr;
 import org.smapimigrate.plugin.PluginRoot;
 import org.smapimigrate.report.LiveRunReport;
 import org.smapimigrate.report.TerminalText;
+import org.smapimigrate.report.live.LiveRunReports;
+import org.smapimigrate.report.live.LiveRunView;
 import org.smapimigrate.vm.HostRoot;
 import org.smapimigrate.vm.transport.TransportEvents;
 import picocli.CommandLine;
@@ -70,6 +73,9 @@ final class LiveRuns {
         try (LocalController ctl = new LocalController(srDir, stateDir, reopen,
                 new HookCommand("--stop-hook", c.live.stopHook), new HookCommand("--start-hook", c.live.startHook))) {
             ctl.forDisk(disk); // the hooks are told the disk even when a resumed run starts before it freezes
+            if (!c.abort) {
+                ctl.refuseTrackedDisk(disk); // before any change: no journal, no snapshot, no volume
+            }
             TargetSr[] target = {null};
             LivePasses.Targets targets = (d, key, size) -> {
                 if (target[0] == null) {
@@ -90,7 +96,7 @@ final class LiveRuns {
                     ctl.switchTo(keys.get(disk));
                 }
             };
-            return passes(c, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c, false)));
+            return passes(c, journal, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c, false)));
         }
     }
 
@@ -126,27 +132,30 @@ final class LiveRuns {
                 keys.keySet().forEach(d -> each.add("VDI " + d + " to VDI " + moved.get(d)));
                 return "VM " + x.vm().uuid() + " repointed from " + String.join(", ", each);
             };
-            return passes(c, new LivePasses(x.controller(), disks, journal, targets, repoint, settings,
+            return passes(c, journal, new LivePasses(x.controller(), disks, journal, targets, repoint, settings,
                     listener(c, disks.size() > 1)));
         }
     }
 
-    private static int passes(MigrateCommand c, LivePasses passes) throws IOException {
+    private static int passes(MigrateCommand c, Path journal, LivePasses passes) throws IOException {
         LiveResult r;
         try {
             r = c.abort ? passes.abort() : passes.run();
         } catch (LivePasses.LiveFailure f) {
-            report(c, f.result());
+            report(c, f.result(), journal);
             if (c.output.json) {
                 throw new ReportedFailure(f);
             }
             throw f;
         }
-        report(c, r);
+        report(c, r, journal);
         return 0;
     }
 
-    private static void report(MigrateCommand c, LiveResult r) throws IOException {
+    private static void report(MigrateCommand c, LiveResult r, Path journal) throws IOException {
+        if (c.live.report != null) {
+            LiveRunReports.write(LiveRunView.of(r, LiveTimeline.read(journal)), c.live.report);
+        }
         if (c.output.json) {
             PrintWriter out = c.spec.commandLine().getOut();
             out.println(CliJson.PRETTY.writeValueAsString(r));

@@ -44,6 +44,7 @@ import org.smapimigrate.report.TerminalText;
 import org.smapimigrate.report.plan.Durations;
 import org.smapimigrate.report.plan.LiveText;
 import org.smapimigrate.report.plan.PlanReports;
+import org.smapimigrate.report.plan.VmPlanReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,7 +78,7 @@ import picocli.CommandLine.Spec;
             "through XAPI and read on this host (--host-root DIR for a copy of its",
             "paths), one disk plan per source SR, plus the VMs' VBDs by userdevice;",
             "risks name what blocks a VM (running, a VDI shared or attached, a",
-            "checkpoint, an SR not visible here). Report: Markdown only.",
+            "checkpoint, an SR not visible here). Report: Markdown or HTML.",
             "",
             "With --mode live: for each running disk (a migrated user VDI that is not a",
             "snapshot) the forecast of a live migration: pass 0 copies the allocated",
@@ -88,7 +89,15 @@ import picocli.CommandLine.Spec;
             "converge only when the write rate is below the copy rate; otherwise the",
             "plan says so, and offline is the way. The write rate is --write-rate, or",
             "measured (file SR) as the growth of each disk's active layer over",
-            "--sample-seconds: a lower bound, since rewrites do not grow it."},
+            "--sample-seconds: a lower bound, since rewrites do not grow it.",
+            "",
+            "With --vm and --mode live: for each running VM, all its disks in each pass",
+            "and one stop for all of them: per disk the bytes of each pass, for the VM",
+            "one downtime (every disk's last delta and check). Pass 0 copies what the",
+            "disk plan or XAPI's physical_utilisation says is allocated. The write rate",
+            "is --write-rate, or sampled with CBT where it is already on: two",
+            "VDI.snapshot calls --sample-seconds apart, VDI.list_changed_blocks between",
+            "them, both snapshots destroyed; a plan never turns CBT on."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -101,6 +110,8 @@ import picocli.CommandLine.Spec;
             "      --throughput 400M --report plan.md",
             "  smapi-migrate plan --sr /run/sr-mount/b0fca227-... --vdi 331a22ef-... \\",
             "      --target-sr /srv/v3 --mode live --write-rate 20M --switch-below 5s",
+            "  smapi-migrate plan --xapi https://pool-master --xapi-password-file pw \\",
+            "      --vm db --target-sr 'SMAPIv3 SR' --mode live --report vm-live.html",
             "",
             "Exit status: 0 when a plan was made and holds no error-level risk; 1 when",
             "it holds one (the plan and report are still written, for reading: 'migrate",
@@ -190,11 +201,7 @@ final class PlanCommand implements Callable<Integer> {
         };
         ForecastSettings liveSettings = live ? liveSettings() : null;
         if (vm.given()) {
-            if (live) {
-                throw usage("--mode live plans disks of a file SR (--sr) for now; a VM plan (--xapi --vm) is"
-                        + " offline only");
-            }
-            return planVms();
+            return planVms(liveSettings);
         }
         if (live && inventory != null && writeRate == null) {
             throw usage("--mode live with --inventory: give --write-rate (a saved inventory cannot be sampled)");
@@ -288,12 +295,12 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** {@code plan --xapi URL --vm ... --target-sr SR}: a VM plan (org.smapimigrate.vm). */
-    private int planVms() throws Exception {
+    private int planVms(ForecastSettings live) throws Exception {
         if (source.sr != null || inventory != null || vdis != null) {
             throw usage("--xapi with --vm plans whole VMs: no --sr, --inventory or --vdi with it");
         }
-        if (report != null && !report.getFileName().toString().endsWith(".md")) {
-            throw usage("--report " + report + ": a VM plan's report is Markdown for now; name it .md");
+        if (report != null && !VmPlanReports.knows(report)) {
+            throw usage("--report " + report + ": name it .html or .md to choose the format");
         }
         if (!vm.xapi.given()) {
             throw usage("--vm needs --xapi URL: VMs are found through the pool");
@@ -301,12 +308,16 @@ final class PlanCommand implements Callable<Integer> {
         org.smapimigrate.vm.VmPlan p;
         try (org.smapimigrate.xapi.XapiSession s = vm.xapi.login()) {
             p = VmCli.plan(vm, target.targetSr == null ? null : target.targetSr.toString(), s);
+            if (live != null) {
+                p = VmLiveForecasts.add(p, live, throughput == null ? Throughput.assumed()
+                        : new Throughput(throughput, "given"), s, sampleSeconds, json, spec);
+            }
         }
         if (output != null) {
             org.smapimigrate.vm.VmPlanJson.write(p, output);
         }
         if (report != null) {
-            org.smapimigrate.report.plan.VmPlanMarkdown.write(p, report);
+            VmPlanReports.write(p, report);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

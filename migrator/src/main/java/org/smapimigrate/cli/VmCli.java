@@ -52,6 +52,7 @@ final class VmCli {
             }
         }
         out.printf("   %d disks to move in %d disk plans%n", p.disks().size(), p.diskPlans().size());
+        org.smapimigrate.report.plan.VmLiveSection.lines(p).forEach(l -> out.println("   " + l));
         long errors = p.risks().stream().filter(r -> r.severity() == Severity.ERROR).count();
         long warnings = p.risks().stream().filter(r -> r.severity() == Severity.WARNING).count();
         out.printf("   risks: %d errors, %d warnings, %d notes%n", errors, warnings, p.risks().size() - errors - warnings);

@@ -116,9 +116,29 @@ public final class LocalController implements SourceController {
         return m;
     }
 
+    /**
+     * Refuses, before anything changes, a disk whose CBT is on: SM keeps a VDI's CBT log chain in
+     * step with its snapshots ({@code <vdi>.cbtlog}, smapiv1-layout.md A; a snapshot gets a log of
+     * its own and the leaf's log a new link), which this controller's snapshot does not do, so a
+     * backup tool's next {@code VDI.list_changed_blocks} would miss what changed. Called by the live
+     * run before its first step, and again by each freeze.
+     *
+     * @throws MigrationException one line: what, why, what to do
+     */
+    public void refuseTrackedDisk(String disk) throws MigrationException {
+        Path log = sr.directory().resolve(file(disk).getFileName().toString().replaceFirst("\\.vhd$", ".cbtlog"));
+        if (Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+            throw new MigrationException("VDI " + disk + " has changed block tracking on (" + log
+                    + "): a live migration with --sr snapshots it without keeping its CBT log chain as SM does, so"
+                    + " CBT users (backups) would miss changes; turn CBT off first (xe vdi-disable-cbt uuid=" + disk
+                    + "), or migrate through the pool (--xapi URL --vm NAME)");
+        }
+    }
+
     @Override
     public FrozenState freeze(String disk) throws IOException {
         Path leaf = file(disk);
+        refuseTrackedDisk(disk);
         if (stoppedDisk == null) {
             stoppedDisk = disk;
         }

@@ -63,7 +63,7 @@ public final class LivePlanner {
     }
 
     /** Allocated bytes of the whole chain (an upper bound where layers overlap), at most the disk. */
-    private static long chainAllocated(SourceNode leaf, Map<String, SourceNode> byUuid) {
+    public static long chainAllocated(SourceNode leaf, Map<String, SourceNode> byUuid) {
         long sum = 0;
         int guard = 0;
         for (SourceNode n = leaf; n != null && guard++ <= byUuid.size(); n = n.parent() == null ? null

@@ -39,8 +39,10 @@ public record SwitchBelow(Long bytes, Double seconds) {
     }
 
     /**
-     * {@code 64M}, {@code 1.5G}, {@code 4096} (bytes, binary units) or {@code 5s}, {@code 0.5s}
-     * (seconds).
+     * {@code 64M}, {@code 1.5G}, {@code 64MiB}, {@code 4096} (bytes, binary units K M G T P, an
+     * optional {@code B} or {@code iB}; a fraction of a byte is dropped) or {@code 5s}, {@code 10sec},
+     * {@code 0.5 seconds} (seconds). The one grammar of {@code --switch-below}: {@code plan --mode
+     * live} and {@code migrate --mode live} both read it here; the run adds its own bounds.
      *
      * @throws IllegalArgumentException one line saying what is wrong and what is meant
      */
@@ -53,14 +55,17 @@ public record SwitchBelow(Long bytes, Double seconds) {
         Matcher b = BYTES.matcher(t);
         if (b.matches()) {
             int shift = "kmgtp".indexOf(b.group(2).isEmpty() ? ' ' : b.group(2).charAt(0)) + 1;
-            double v = Double.parseDouble(b.group(1)) * Math.pow(1024, shift);
-            if (v > Long.MAX_VALUE / 2) {
-                throw new IllegalArgumentException("--switch-below '" + text + "' is out of range");
+            // Exact decimal arithmetic: a double would round byte counts above 2^53.
+            java.math.BigDecimal v = new java.math.BigDecimal(b.group(1))
+                    .multiply(java.math.BigDecimal.valueOf(1024).pow(shift))
+                    .setScale(0, java.math.RoundingMode.DOWN);
+            if (v.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0) {
+                throw new IllegalArgumentException("--switch-below '" + shown(text) + "' is out of range");
             }
-            return ofBytes((long) v);
+            return ofBytes(v.longValueExact());
         }
-        throw new IllegalArgumentException("--switch-below '" + text + "' is neither a size (64M, 1G) nor a time"
-                + " (5s, 0.5s)");
+        throw new IllegalArgumentException("--switch-below '" + shown(text) + "' is neither a size (64M, 1.5G)"
+                + " nor a time (5s, 10sec, 0.5s)");
     }
 
     /**
@@ -75,7 +80,32 @@ public record SwitchBelow(Long bytes, Double seconds) {
         return bytes != null ? changed <= bytes : took <= seconds;
     }
 
-    /** As given: {@code 64.0 MiB} or {@code 5 s}. */
+    /**
+     * The exact value in the grammar {@link #parse} reads, so that {@code parse(text())} is this
+     * value again: {@code 64M}, {@code 1536M}, {@code 4097} (the largest unit that divides the bytes)
+     * or {@code 0.5s} (the shortest decimal that is this double, never in exponent form).
+     */
+    public String text() {
+        if (bytes != null) {
+            String[] units = {"", "K", "M", "G", "T", "P"};
+            int u = 0;
+            long v = bytes;
+            while (u < units.length - 1 && v != 0 && (v & 1023) == 0) {
+                v >>= 10;
+                u++;
+            }
+            return v + units[u];
+        }
+        return java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString() + "s";
+    }
+
+    /** User text for a message: escaped, cut short. */
+    private static String shown(String text) {
+        String t = text == null ? "" : text;
+        return org.smapimigrate.report.TerminalText.escape(t.length() > 40 ? t.substring(0, 40) + "..." : t);
+    }
+
+    /** For people, rounded: {@code 64.0 MiB} or {@code 5 s}; {@link #text} is the exact form. */
     public String describe() {
         if (bytes != null) {
             return org.smapimigrate.report.Sizes.human(bytes);

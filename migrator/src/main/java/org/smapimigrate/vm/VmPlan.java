@@ -21,11 +21,26 @@ import org.smapimigrate.plan.Risk;
  * @param disks      every VDI to move, parents (snapshot_of) before children
  * @param diskPlans  for the local transport: one engine plan per source SR
  * @param risks      VM-level risks first, then the disk plans' risks; error-level ones block
+ * @param live       with {@code --mode live}: the forecast of each running VM's live migration; else null
  */
 public record VmPlan(String format, String id, String xapi, PoolSr targetSr, Transport transport, String hostRoot,
-                     List<PlannedVm> vms, List<PlannedDisk> disks, List<Plan> diskPlans, List<Risk> risks) {
+                     List<PlannedVm> vms, List<PlannedDisk> disks, List<Plan> diskPlans, List<Risk> risks,
+                     @com.fasterxml.jackson.annotation.JsonInclude(
+                             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                     org.smapimigrate.plan.VmLivePlan live) {
 
     public static final String FORMAT = "smapi-migrate-vm-plan/1";
+
+    /** An offline VM plan (no live forecast). */
+    public VmPlan(String format, String id, String xapi, PoolSr targetSr, Transport transport, String hostRoot,
+                  List<PlannedVm> vms, List<PlannedDisk> disks, List<Plan> diskPlans, List<Risk> risks) {
+        this(format, id, xapi, targetSr, transport, hostRoot, vms, disks, diskPlans, risks, null);
+    }
+
+    /** The same plan with a live forecast ({@code --mode live}) and the risks as it leaves them. */
+    public VmPlan withLive(org.smapimigrate.plan.VmLivePlan forecast, List<Risk> liveRisks) {
+        return new VmPlan(format, id, xapi, targetSr, transport, hostRoot, vms, disks, diskPlans, liveRisks, forecast);
+    }
 
     public VmPlan {
         vms = List.copyOf(vms);

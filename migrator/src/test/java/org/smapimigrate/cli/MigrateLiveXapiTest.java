@@ -35,7 +35,7 @@ class MigrateLiveXapiTest {
                     "SMAPIv3 target", "--plugins", StandIns.bundledPluginRoot().toString(), "--xapi-password-file",
                     pool.passwordFile.toString(), "--xapi-ca", StandIns.pki().poolCa().caPem().toString(),
                     "--state-dir", dir.resolve("state").toString(), "--max-passes", "2", "--switch-below", "1",
-                    "--json");
+                    "--json", "--report", dir.resolve("run.md").toString());
             assertEquals(0, r.exitCode(), r.err() + r.out());
             JsonNode j = new ObjectMapper().readTree(r.out());
             List<JsonNode> passes = new ArrayList<>();
@@ -51,6 +51,7 @@ class MigrateLiveXapiTest {
             assertNotEquals(pool.diskUuid, pool.vdiAtDevice0());
             assertEquals(List.of(), pool.snapshotVdis());
             assertFalse((r.out() + r.err()).contains(StandIns.PASSWORD));
+            reportAgrees(j, dir.resolve("run.md"), dir.resolve("state"));
 
             CliRun text = CliRun.of("migrate", "--mode", "live", "--xapi", pool.xapi.url(), "--vm", "db", "--target-sr",
                     "SMAPIv3 target", "--plugins", StandIns.bundledPluginRoot().toString(), "--xapi-password-file",
@@ -91,10 +92,27 @@ class MigrateLiveXapiTest {
             assertEquals("Running", pool.xapi.db().get("VM", pool.vm).path("power_state").asText());
             assertEquals(List.of(), pool.snapshotVdis());
 
-            CliRun r = CliRun.of(args);
+            Path md = dir.resolve("vm-run.md");
+            List<String> withReport = new ArrayList<>(List.of(args));
+            withReport.addAll(List.of("--report", md.toString()));
+            CliRun r = CliRun.of(withReport.toArray(String[]::new));
             assertEquals(0, r.exitCode(), r.err() + r.out());
             JsonNode j = new ObjectMapper().readTree(r.out());
             assertTrue(j.path("verified").asBoolean(), j.toString());
+            // The Markdown report: a section per disk, one downtime whose parts add up to the JSON's.
+            String report = java.nio.file.Files.readString(md);
+            assertTrue(report.startsWith("# Live migration: done"), report);
+            assertEquals(3, report.split("\n## Disk ", -1).length, report);
+            pool.diskUuids.forEach(u -> assertTrue(report.contains("## Disk `" + u + "`"), report));
+            assertEquals(2, report.split("\n## Downtime", -1).length, report);
+            Path journal;
+            try (var files = java.nio.file.Files.list(dir.resolve("state"))) {
+                journal = files.filter(x -> x.getFileName().toString().endsWith(".passes")).findFirst().orElseThrow();
+            }
+            var parts = org.smapimigrate.live.LiveTimeline.read(journal).downtimeParts();
+            assertEquals(List.of("stop", "final delta", "check", "repoint", "release + start"),
+                    parts.stream().map(p -> p.name()).toList());
+            assertEquals(j.path("downtime_seconds").asDouble(), parts.stream().mapToDouble(p -> p.seconds()).sum(), 1e-6);
             assertTrue(j.path("downtime_seconds").asDouble() > 0);
             assertEquals("new", j.path("started_on").asText());
             List<Long> sizes = pool.sizes;
@@ -125,6 +143,40 @@ class MigrateLiveXapiTest {
         }
     }
 
+    /**
+     * The Markdown report of the run says what its JSON says (a row per pass with its bytes, the
+     * verification, the downtime), the downtime's parts from the pass journal add up to it, and
+     * every snapshot made was released (the stand-in holds none: asserted by the caller).
+     */
+    private static void reportAgrees(JsonNode j, Path md, Path state) throws Exception {
+        String text = java.nio.file.Files.readString(md);
+        assertTrue(text.startsWith("# Live migration: done"), text);
+        for (JsonNode p : j.path("passes")) {
+            String name = p.path("last").asBoolean() ? "final (VM stopped)" : p.path("number").asText();
+            assertTrue(text.contains("| " + name + " | " + org.smapimigrate.report.Sizes.human(p.path("changed").asLong())
+                    + " |"), name + ":\n" + text);
+        }
+        assertTrue(text.contains("the whole target equals the quiet source, `" + j.path("source_digest").asText()
+                + "`"), text);
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "**%.3f s** from stop requested",
+                j.path("downtime_seconds").asDouble())), text);
+        java.util.regex.Matcher snaps = java.util.regex.Pattern
+                .compile("snapshots: (\\d+) temporary snapshots? made, (\\d+) released\n").matcher(text);
+        assertTrue(snaps.find(), text);
+        assertEquals(snaps.group(1), snaps.group(2), "every snapshot released");
+        Path journal;
+        try (var files = java.nio.file.Files.list(state)) {
+            journal = files.filter(f -> f.getFileName().toString().endsWith(".passes")).findFirst().orElseThrow();
+        }
+        var parts = org.smapimigrate.live.LiveTimeline.read(journal).downtimeParts();
+        assertEquals(List.of("stop", "final delta", "check", "repoint", "release + start"),
+                parts.stream().map(p -> p.name()).toList());
+        assertEquals(j.path("downtime_seconds").asDouble(), parts.stream().mapToDouble(p -> p.seconds()).sum(), 1e-6);
+        for (var p : parts) {
+            assertTrue(text.contains("| " + p.name() + " | "), p.name());
+        }
+    }
+
     @Test
     void usageErrors() {
         CliRun r = CliRun.of("migrate", "--mode", "live", "--sr", dir.toString(), "--vdi", "x", "--target-sr",
@@ -136,8 +188,12 @@ class MigrateLiveXapiTest {
         assertTrue(m.err().contains("--mode takes offline or live"), m.err());
         CliRun s = CliRun.of("migrate", "--mode", "live", "--switch-below", "soon", "--sr", dir.toString(), "--vdi",
                 "x", "--target-sr", "t", "--stop-hook", "true", "--start-hook", "true");
-        assertEquals(1, s.exitCode());
-        assertTrue(s.err().contains("--switch-below") || s.err().contains("not a size"), s.err());
+        assertEquals(2, s.exitCode(), "a usage error, as in 'plan --mode live': " + s.err());
+        assertTrue(s.err().contains("--switch-below 'soon' is neither a size"), s.err());
+        CliRun rep = CliRun.of("migrate", "--mode", "live", "--report", "run.txt", "--sr", dir.toString(), "--vdi",
+                "x", "--target-sr", "t", "--stop-hook", "true", "--start-hook", "true");
+        assertEquals(2, rep.exitCode(), rep.err());
+        assertTrue(rep.err().contains("--report run.txt: name it .html or .md"), rep.err());
         CliRun h = CliRun.of("migrate", "--help");
         assertTrue(h.out().contains("--switch-below") && h.out().contains("--mode live"), h.out());
     }

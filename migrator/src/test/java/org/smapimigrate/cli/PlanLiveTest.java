@@ -102,6 +102,22 @@ class PlanLiveTest {
         assertTrue(risk.action().contains("level off"), risk.action());
     }
 
+    /** The grammar 'migrate --mode live' reads too (SwitchBelow): decimals and units, seconds as 10s or 10sec, and 0. */
+    @Test
+    void switchBelowInTheOneGrammar(@TempDir Path dir) throws Exception {
+        String inv = PlanCommandTest.savedInventory(dir).toString();
+        java.util.Map<String, org.smapimigrate.plan.SwitchBelow> cases = java.util.Map.of(
+                "1.5G", org.smapimigrate.plan.SwitchBelow.ofBytes(1536 * MIB),
+                "10sec", org.smapimigrate.plan.SwitchBelow.ofSeconds(10),
+                "0s", org.smapimigrate.plan.SwitchBelow.ofSeconds(0));
+        for (var c : cases.entrySet()) {
+            CliRun r = CliRun.of("plan", "--inventory", inv, "--target-sr", dir.toString(), "--vdi", CLONE, "--mode",
+                    "live", "--write-rate", "1M", "--throughput", "200M", "--switch-below", c.getKey(), "--json");
+            assertEquals(0, r.exitCode(), c.getKey() + ": " + r.err());
+            assertEquals(c.getValue(), PlanJson.fromJson(r.out()).live().settings().switchBelow(), c.getKey());
+        }
+    }
+
     @Test
     void badLiveOptionsAreUsageErrors(@TempDir Path dir) throws Exception {
         String inv = PlanCommandTest.savedInventory(dir).toString();

@@ -7,11 +7,11 @@ import org.smapimigrate.report.TerminalText;
  * plugins never become markup (HTML Living Standard 13.1.2.6 and 13.1.4: {@code <}, {@code &}
  * and quotes escaped; control characters, which HTML text may not hold, become spaces).
  */
-final class Html {
+public final class Html {
     private Html() {
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }

@@ -49,7 +49,11 @@ public final class LiveText {
 
     /** Bytes of each pass, comma-separated; long lists keep the first and last few. */
     public static String passList(LiveForecast f) {
-        List<ForecastPass> p = f.passes();
+        return passList(f.passes());
+    }
+
+    /** The same for any list of passes (a VM's disk). */
+    public static String passList(List<ForecastPass> p) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < p.size(); i++) {
             if (p.size() > LISTED && i == LISTED / 2) {

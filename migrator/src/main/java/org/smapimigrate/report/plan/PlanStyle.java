@@ -1,11 +1,11 @@
 package org.smapimigrate.report.plan;
 
 /** The report's stylesheet, inlined into the page. */
-final class PlanStyle {
+public final class PlanStyle {
     private PlanStyle() {
     }
 
-    static final String CSS = """
+    public static final String CSS = """
             :root{--ink:#1e293b;--muted:#64748b;--line:#e2e8f0;--bg:#f4f6fb;--card:#fff;
               --user:#2563eb;--user-bg:#eff6ff;--snap:#7c3aed;--snap-bg:#f5f3ff;--base:#64748b;--base-bg:#eef2f7;
               --raw:#0d9488;--raw-bg:#f0fdfa;--hidden:#94a3b8;--hidden-bg:#f8fafc;--bad:#dc2626;--bad-bg:#fef2f2;

@@ -12,7 +12,7 @@ import org.smapimigrate.vm.VmPlan;
 
 /**
  * A VM plan as Markdown: the VM section (each VM and snapshot VM, its VBDs by userdevice and what
- * becomes of each), the risks, then each disk plan's own report as 'plan --sr' writes it. Every
+ * becomes of each), with {@code --mode live} the live forecast ({@link VmLiveSection}), the risks, then each disk plan's own report as 'plan --sr' writes it. Every
  * value from XAPI goes through {@link MarkdownText}.
  */
 public final class VmPlanMarkdown {
@@ -44,6 +44,7 @@ public final class VmPlanMarkdown {
             }
             b.append('\n');
         }
+        b.append(VmLiveSection.markdown(p));
         b.append("## Risks\n\n");
         if (p.risks().isEmpty()) {
             b.append("None.\n\n");
