@@ -69,7 +69,8 @@ public final class LiveRunReport {
             out.add("  switch-over: " + TerminalText.escape(r.switchedTo()));
         }
         if (r.startedOn() != null) {
-            out.add("  writer started on its " + ("new".equals(r.startedOn()) ? "new disk" : "old disk"));
+            out.add("  writer started on its " + ("new".equals(r.startedOn()) ? "new disk" : "old disk")
+                    + (r.disks().size() > 1 ? "s" : ""));
         }
         if (r.failure() != null) {
             out.add("  failed: " + TerminalText.escape(r.failure()));

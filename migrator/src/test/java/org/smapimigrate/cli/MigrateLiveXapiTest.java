@@ -140,6 +140,7 @@ class MigrateLiveXapiTest {
             }
             assertEquals(2, text.err().split("verification: target equals the quiet source", -1).length - 1, text.err());
             assertEquals(2, text.err().split("downtime:", -1).length, "one downtime: " + text.err());
+            assertTrue(text.err().contains("writer started on its new disks"), text.err());
         }
     }
 
