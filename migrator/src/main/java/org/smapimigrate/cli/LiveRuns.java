@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.smapimigrate.live.HookCommand;
 import org.smapimigrate.live.LivePass;
@@ -30,10 +32,11 @@ import picocli.CommandLine;
 
 /**
  * {@code migrate --mode live}: wires a {@link SourceController} (the local file SR with its hooks,
- * or the XAPI pool's VM), the target volume and the switch-over into {@link LivePasses}, and prints
- * the report (or {@code --json}, on failure too). The pass journal and the local controller's
- * record live in the state directory, named by the disk and the target, so the same command run
- * again resumes, and {@code --abort} undoes.
+ * or the XAPI pool's VM with every disk it has), the target volumes and the switch-over into
+ * {@link LivePasses}, and prints the report (or {@code --json}, on failure too). The pass journal
+ * and the local controller's record live in the state directory, named by the disk (the VM) and
+ * the target, so the same command run again resumes, and {@code --abort} undoes. The local
+ * controller moves one disk: its hooks are told one VDI and one target volume.
  */
 final class LiveRuns {
     private LiveRuns() {
@@ -49,8 +52,8 @@ final class LiveRuns {
             return xapi(c, settings);
         }
         if (c.source.sr == null || c.source.sr.size() != 1 || c.vdis == null || c.vdis.size() != 1) {
-            throw usage(c, "--mode live takes one file SR directory (--sr DIR) and one --vdi UUID, or --xapi URL"
-                    + " --vm NAME");
+            throw usage(c, "--mode live takes one file SR directory (--sr DIR) and one --vdi UUID (the local"
+                    + " controller moves one disk per run), or --xapi URL --vm NAME (a VM with all its disks)");
         }
         if (c.live.stopHook == null || c.live.startHook == null) {
             throw usage(c, "--mode live with --sr needs --stop-hook CMD and --start-hook CMD (and --reopen-hook CMD"
@@ -74,26 +77,26 @@ final class LiveRuns {
                 ctl.refuseTrackedDisk(disk); // before any change: no journal, no snapshot, no volume
             }
             TargetSr[] target = {null};
-            LivePasses.Targets targets = (key, size) -> {
+            LivePasses.Targets targets = (d, key, size) -> {
                 if (target[0] == null) {
                     PluginRoot root = new PluginRoot(choice.root(), c.target.plugins.callLimit());
                     target[0] = choice.bundledSrDir() != null ? TargetSr.openBundled(root, choice.bundledSrDir()).target()
                             : TargetSr.attach(root, choice.volumePlugin(), choice.configuration());
                 }
-                return TargetVolume.open(target[0], key, disk, "live copy of " + disk, size);
+                return TargetVolume.open(target[0], key, d, "live copy of " + d, size);
             };
             LivePasses.SwitchOver local = new LivePasses.SwitchOver() {
                 @Override
-                public String repoint(String d, String key, String digest) {
-                    return ctl.switchTo(key);
+                public String repoint(Map<String, String> keys, Map<String, String> digests) {
+                    return ctl.switchTo(keys.get(disk));
                 }
 
                 @Override
-                public void repointed(String d, String key) {
-                    ctl.switchTo(key);
+                public void repointed(Map<String, String> keys) {
+                    ctl.switchTo(keys.get(disk));
                 }
             };
-            return passes(c, journal, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c)));
+            return passes(c, journal, new LivePasses(ctl, disk, journal, targets, local, settings, listener(c, false)));
         }
     }
 
@@ -103,30 +106,34 @@ final class LiveRuns {
         }
         String targetName = c.target.targetSr.toString();
         try (LiveXapiSource x = LiveXapiSource.open(c.vm)) {
-            if (x.disks().size() != 1) {
-                throw new UserError("VM " + TerminalText.escape(x.vm().nameLabel()) + " has " + x.disks().size()
-                        + " disks; --mode live moves a VM of one disk for now (migrate the others offline)");
+            List<String> disks = x.disks();
+            if (disks.isEmpty()) {
+                throw new UserError("VM " + TerminalText.escape(x.vm().nameLabel()) + " has no disk to move (only CD"
+                        + " or empty drives)");
             }
-            String disk = x.disks().get(0);
             Path pluginRoot = c.target.plugins.root != null ? c.target.plugins.root
                     : HostRoot.of(c.vm.hostRoot).pluginRoot();
             Path stateDir = Files.createDirectories(c.state.dir);
             Path journal = stateDir.resolve("live-vm-" + x.vm().uuid() + "-" + id(targetName) + ".passes");
             TargetSr[] target = {null};
-            LivePasses.Targets targets = (key, size) -> {
+            LivePasses.Targets targets = (d, key, size) -> {
                 if (target[0] == null) {
                     target[0] = x.targetSr(targetName, pluginRoot, c.target.plugins.callLimit());
                 }
-                return TargetVolume.open(target[0], key, disk, "live copy of " + disk, size);
+                return TargetVolume.open(target[0], key, d, "live copy of " + d, size);
             };
             PrintWriter err = c.spec.commandLine().getErr();
             boolean quiet = c.output.quiet || c.output.json;
-            LivePasses.SwitchOver repoint = (d, key, digest) -> {
-                Map<String, String> moved = x.switchOver(x.srUuid(target[0], targetName), Map.of(d, key),
-                        Map.of(d, digest), stateDir.resolve("live-vm-" + x.vm().uuid()), events(err, quiet));
-                return "VM " + x.vm().uuid() + " repointed from VDI " + d + " to VDI " + moved.get(d);
+            // Every VBD at once: the offline VM migration's repoint, journaled and rolled back whole.
+            LivePasses.SwitchOver repoint = (keys, digests) -> {
+                Map<String, String> moved = x.switchOver(x.srUuid(target[0], targetName), keys, digests,
+                        stateDir.resolve("live-vm-" + x.vm().uuid()), events(err, quiet));
+                List<String> each = new ArrayList<>();
+                keys.keySet().forEach(d -> each.add("VDI " + d + " to VDI " + moved.get(d)));
+                return "VM " + x.vm().uuid() + " repointed from " + String.join(", ", each);
             };
-            return passes(c, journal, new LivePasses(x.controller(), disk, journal, targets, repoint, settings, listener(c)));
+            return passes(c, journal, new LivePasses(x.controller(), disks, journal, targets, repoint, settings,
+                    listener(c, disks.size() > 1)));
         }
     }
 
@@ -160,7 +167,8 @@ final class LiveRuns {
         }
     }
 
-    private static LivePasses.Listener listener(MigrateCommand c) {
+    /** Console lines as the run goes; {@code several}: each pass line names its disk. */
+    private static LivePasses.Listener listener(MigrateCommand c, boolean several) {
         PrintWriter err = c.spec.commandLine().getErr();
         boolean quiet = c.output.quiet || c.output.json;
         return new LivePasses.Listener() {
@@ -175,18 +183,19 @@ final class LiveRuns {
             }
 
             @Override
-            public AutoCloseable copying(int pass, long total, java.util.function.LongSupplier done) {
-                return CopyProgress.start("pass " + pass, total, done, !quiet);
+            public AutoCloseable copying(String disk, int pass, long total, java.util.function.LongSupplier done) {
+                return CopyProgress.start((several ? disk.substring(0, Math.min(8, disk.length())) + " " : "") + "pass "
+                        + pass, total, done, !quiet);
             }
 
             @Override
-            public void pass(LivePass p) {
+            public void pass(String disk, LivePass p) {
                 if (!quiet) {
                     if (!header) {
                         err.println(LiveRunReport.header());
                         header = true;
                     }
-                    err.println(LiveRunReport.passLine(p));
+                    err.println(LiveRunReport.passLine(p) + (several ? "  disk " + TerminalText.escape(disk) : ""));
                     err.flush();
                 }
             }

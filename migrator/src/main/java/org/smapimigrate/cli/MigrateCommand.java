@@ -114,7 +114,9 @@ import picocli.CommandLine.Spec;
             "and destroy the volume. No snapshot is left in any case. Sources: a file SR",
             "on this host (--sr DIR --vdi UUID with --stop-hook, --start-hook and",
             "--reopen-hook; the hooks get SMAPI_MIGRATE_ACTION, _VDI, _LEAF, _SR), or a",
-            "running VM of one disk (--xapi URL --vm NAME, --target-sr the pool's SR)."},
+            "running VM with every disk it has (--xapi URL --vm NAME, --target-sr the",
+            "pool's SR): passes in rounds over its disks, --switch-below judged on a",
+            "round summed over them, one stop, every VBD repointed at once, one start."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {

@@ -6,58 +6,63 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import org.smapimigrate.disk.CopyStats;
-import org.smapimigrate.disk.DiskCopy;
-import org.smapimigrate.disk.DiskSink;
-import org.smapimigrate.disk.VirtualDisk;
+import java.util.Set;
+import java.util.function.LongSupplier;
 import org.smapimigrate.migrate.MigrationException;
 
 /**
- * The passes of a live (warm) migration of one disk, written once against {@link SourceController}
- * (as qemu's mirror job is written against block status), whatever the source: pass 0 freezes the
- * running disk and copies the frozen state whole into one target volume; each later pass freezes
- * again and copies only {@link SourceController#changedBetween} the previous state and the new
- * one, then releases the previous one. After a pass below {@code --switch-below} (or the last of
- * {@code --max-passes}) comes the switch-over: stop the writer ({@link StopPolicy}), copy the
- * final delta from the quiet disk, compare the whole target with the whole quiet source byte for
- * byte (the source's SHA-256 taken in the same read), repoint ({@link SwitchOver}), start. Anything failing before the repoint
- * starts the writer again on its old disks and says why. The downtime is stop requested to started.
+ * The passes of a live (warm) migration of a writer's disks (one, or every disk of a VM), written
+ * once against {@link SourceController} (as qemu's mirror job is written against block status),
+ * whatever the source: pass 0 freezes each running disk and copies the frozen state whole into
+ * its target volume; each later pass freezes again and copies only
+ * {@link SourceController#changedBetween} the previous state and the new one, then releases the
+ * previous one. The passes go in rounds, one pass of each disk after the other ({@link DiskRun}).
+ * After a round below {@code --switch-below} (or the last of {@code --max-passes}) comes the one
+ * switch-over: stop the writer once ({@link StopPolicy}), copy every disk's final delta from the
+ * quiet disk, compare each whole target with its whole quiet source byte for byte (the source's
+ * SHA-256 taken in the same read), repoint every disk together ({@link SwitchOver}), start once.
+ * Anything failing before the repoint, on any disk, starts the writer again on its old disks,
+ * releases every snapshot of every disk and says which disk failed and why. The downtime is stop
+ * requested to started.
  *
- * <p>Every step is journaled ({@link PassJournal}) before the next begins, a frozen state as soon
- * as the controller returns it, so that a run killed anywhere is resumed by running it again (same
- * target volume, the passes go on from the last one copied: a delta from that state covers
- * whatever a half-done later pass wrote) or undone by {@link #abort}. Snapshots that no journal
- * line names (a kill inside a freeze) come back from {@link SourceController#recover} and are
- * released; none is left after success, failure or abort.
+ * <p>Every step is journaled ({@link PassJournal}, one journal for all the disks, each line naming
+ * its disk) before the next begins, a frozen state as soon as the controller returns it, so that
+ * a run killed anywhere is resumed by running it again (same target volumes, the passes go on
+ * from the last one each disk copied: a delta from that state covers whatever a half-done later
+ * pass wrote) or undone by {@link #abort}. Snapshots that no journal line names (a kill inside a
+ * freeze) come back from {@link SourceController#recover} and are released; none is left after
+ * success, failure or abort.
  */
 public final class LivePasses {
 
-    /** The repoint of the switch-over: after it the writer's next start uses the target. */
+    /** The repoint of the switch-over: after it the writer's next start uses the targets. */
     @FunctionalInterface
     public interface SwitchOver {
         /**
-         * Makes the writer use {@code volumeKey} from its next start; returns a line for the report.
+         * Makes the writer use, from its next start, the volume of each of its disks, all together:
+         * either every disk is repointed or none is. Returns a line for the report.
          *
-         * @throws IOException when it could not; the writer's disks must then be the old ones
+         * @param volumeKeys disk (VDI uuid) to the key of its target volume, in the run's disk order
+         * @param digests    disk to the {@code sha256:HEX} its verification proved
+         * @throws IOException when it could not; the writer's disks must then all be the old ones
          */
-        String repoint(String disk, String volumeKey, String digest) throws IOException;
+        String repoint(Map<String, String> volumeKeys, Map<String, String> digests) throws IOException;
 
         /**
          * A resumed run found the repoint done by a killed one: whatever the start needs to know
          * of it (the local start hook's target volume) is set again here. Nothing by default.
          */
-        default void repointed(String disk, String volumeKey) {
+        default void repointed(Map<String, String> volumeKeys) {
         }
     }
 
-    /** Opens the target volume: {@code key} of an earlier run, or a new one when null. */
+    /** Opens the target volume of {@code disk}: {@code key} of an earlier run, or a new one when null. */
     @FunctionalInterface
     public interface Targets {
-        LiveTarget open(String key, long size) throws IOException;
+        LiveTarget open(String disk, String key, long size) throws IOException;
     }
 
     /** What the run tells as it goes (console lines); all optional. */
@@ -68,12 +73,22 @@ public final class LivePasses {
         default void pass(LivePass pass) {
         }
 
+        /** A pass of {@code disk} was copied and verified; by default {@link #pass(LivePass)}. */
+        default void pass(String disk, LivePass pass) {
+            pass(pass);
+        }
+
         /**
          * A pass's copy begins: {@code done} counts its bytes up to {@code total} (a progress bar
          * polls it); the copy closes what this returns when it ends.
          */
-        default AutoCloseable copying(int pass, long total, java.util.function.LongSupplier done) {
+        default AutoCloseable copying(int pass, long total, LongSupplier done) {
             return () -> { };
+        }
+
+        /** A pass of {@code disk} begins its copy; by default {@link #copying(int, long, LongSupplier)}. */
+        default AutoCloseable copying(String disk, int pass, long total, LongSupplier done) {
+            return copying(pass, total, done);
         }
     }
 
@@ -92,34 +107,40 @@ public final class LivePasses {
     }
 
     private final SourceController source;
-    private final String disk;
+    private final List<String> disks;
     private final Path journalFile;
     private final Targets targets;
     private final SwitchOver switchOver;
     private final LiveSettings settings;
     private final Listener listener;
 
-    // The run's state, rebuilt from the journal when resuming.
+    // The run's state, rebuilt from the journal when resuming: the VM's here, each disk's in its DiskRun.
+    private final Map<String, DiskRun> runs = new LinkedHashMap<>();
     private PassJournal journal;
-    private LiveTarget volume;
-    private String volumeKey;
-    private boolean volumeFresh;
-    private FrozenState base;
-    private final List<FrozenState> unreleased = new ArrayList<>();
-    private final List<LivePass> passes = new ArrayList<>();
     private String stopHow;
     private Instant stopRequested;
     private Double downtime;
-    private String sourceDigest;
-    private String targetDigest;
     private String switchedTo;
     private boolean repointing;
     private String startedOn;
 
+    /** A live run of one disk. */
     public LivePasses(SourceController source, String disk, Path journalFile, Targets targets, SwitchOver switchOver,
                       LiveSettings settings, Listener listener) {
+        this(source, List.of(disk), journalFile, targets, switchOver, settings, listener);
+    }
+
+    /**
+     * A live run of a writer's {@code disks} (a VM's, in the order the passes take them): one
+     * journal, one stop, one repoint of them all, one start.
+     */
+    public LivePasses(SourceController source, List<String> disks, Path journalFile, Targets targets,
+                      SwitchOver switchOver, LiveSettings settings, Listener listener) {
+        if (disks.isEmpty() || new LinkedHashSet<>(disks).size() != disks.size()) {
+            throw new IllegalArgumentException("a live run takes one or more distinct disks, not " + disks);
+        }
         this.source = source;
-        this.disk = disk;
+        this.disks = List.copyOf(disks);
         this.journalFile = journalFile;
         this.targets = targets;
         this.switchOver = switchOver;
@@ -129,17 +150,24 @@ public final class LivePasses {
 
     /** Runs (or resumes, or finds finished) the live migration. */
     public LiveResult run() throws IOException {
-        try (PassJournal j = PassJournal.open(journalFile)) {
-            journal = j;
+        try (PassJournal j = open()) {
             List<PassEvent> since = sinceReset(j.events());
+            replay(since);
+            if (repointing || switchedTo != null) {
+                // The VBDs may already use the new disks, so the disks the caller finds now (the
+                // VM's) need not be the run's: the journal's are, and nothing else.
+                runs.values().removeIf(d -> !d.journaled());
+            } else {
+                sameDisks();
+            }
             if (finished(since)) {
-                replay(since);
-                releaseAll(); // what a failed release after the switch-over left, if anything
+                for (DiskRun d : runs.values()) {
+                    d.releaseAll(); // what a failed release after the switch-over left, if anything
+                }
                 return result(null, true);
             }
-            replay(since);
             if (repointing && switchedTo == null) {
-                // Killed during the repoint, the writer stopped and the target verified: finish it.
+                // Killed during the repoint, the writer stopped and the targets verified: finish it.
                 listener.note("the last run was interrupted during its repoint: finishing it");
                 try {
                     repoint();
@@ -149,7 +177,7 @@ public final class LivePasses {
             }
             if (switchedTo != null) {
                 // Killed after the repoint, before the start: only the release and the start are left.
-                switchOver.repointed(disk, volumeKey);
+                switchOver.repointed(volumeKeys());
                 return startAfterRepoint();
             }
             if (stopRequested != null) {
@@ -163,245 +191,155 @@ public final class LivePasses {
                 stopHow = null;
             }
             try {
-                cleanUp();
-                if (base == null) {
-                    passZero();
+                for (DiskRun d : runs.values()) {
+                    onDisk(d, d::cleanUp);
                 }
-                while (!enough()) {
-                    pass();
-                }
+                rounds();
             } catch (IOException | RuntimeException e) {
                 throw fail(e, false);
             }
             return switchOver();
         } finally {
-            journal = null;
-            if (volume != null) {
-                volume.close();
-                volume = null;
-            }
+            close();
         }
     }
 
     /**
-     * Undoes a run that did not finish: every temporary state released, the writer started again
-     * on its old disks when a switch-over stopped it, the target volume destroyed. Refused once the
-     * switch-over repointed the writer.
+     * Undoes a run that did not finish: every temporary state of every disk released, the writer
+     * started again on its old disks when a switch-over stopped it, the target volumes destroyed.
+     * Refused once the switch-over repointed the writer.
      */
     public LiveResult abort() throws IOException {
-        try (PassJournal j = PassJournal.open(journalFile)) {
-            journal = j;
+        try (PassJournal j = open()) {
             List<PassEvent> since = sinceReset(j.events());
             replay(since);
             if (switchedTo != null || repointing) {
-                throw new MigrationException("the switch-over of " + disk + (switchedTo != null ? " already repointed it"
-                        : " was repointing it") + " to volume " + volumeKey + " (" + journalFile + "): nothing to abort;"
-                        + " run the migration again to finish it");
+                throw new MigrationException("the switch-over of " + subject() + (switchedTo != null
+                        ? " already repointed it" : " was repointing it") + " to volume " + String.join(", ",
+                        volumeKeys().values()) + " (" + journalFile + "): nothing to abort; run the migration again"
+                        + " to finish it");
             }
             if (stopRequested != null) {
                 PowerEvent st = source.start();
                 j.append(PassEvent.power(PassEvent.STARTED, st.done(), "old", "aborted"));
             }
-            releaseAll();
-            if (volumeKey != null) {
-                try {
-                    targets.open(volumeKey, 1).destroy();
-                } catch (IOException e) {
-                    listener.note("could not destroy target volume " + volumeKey + ": " + e.getMessage());
-                    throw e;
-                }
+            for (DiskRun d : runs.values()) {
+                d.releaseAll();
+            }
+            for (DiskRun d : runs.values()) {
+                d.destroyVolume();
             }
             j.append(PassEvent.reset("aborted"));
             LiveResult r = result(null, false);
-            volumeKey = null;
-            return new LiveResult(r.disk(), r.source(), r.volume(), r.passes(), r.stop(), r.downtimeSeconds(), null, null,
-                    false, null, r.startedOn(), null, false, true);
+            List<LiveDisk> gone = r.disks().stream().map(d -> new LiveDisk(d.disk(), null, d.passes(), null, null,
+                    false)).toList();
+            return new LiveResult(r.disk(), r.source(), null, r.passes(), r.stop(), r.downtimeSeconds(), null, null,
+                    false, null, r.startedOn(), null, false, true, gone);
         } finally {
-            journal = null;
+            close();
         }
+    }
+
+    private PassJournal open() throws IOException {
+        PassJournal j = PassJournal.open(journalFile);
+        journal = j;
+        for (String d : disks) {
+            run(d);
+        }
+        return j;
+    }
+
+    private void close() throws IOException {
+        journal = null;
+        IOException first = null;
+        for (DiskRun d : runs.values()) {
+            d.journal = null;
+            try {
+                d.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The run of {@code disk}, made when first needed (a journal may name a disk the caller no longer gives). */
+    private DiskRun run(String disk) {
+        return runs.computeIfAbsent(disk, d -> {
+            DiskRun r = new DiskRun(d, source, targets, listener);
+            r.journal = journal;
+            return r;
+        });
+    }
+
+    /**
+     * A journal naming a disk the run was not given (the VM lost a disk while a run of it was
+     * interrupted) would leave that disk's snapshots and volume behind: refused, {@code --abort}
+     * undoes it. A disk given but not journaled (one added) simply starts at pass 0.
+     */
+    private void sameDisks() throws IOException {
+        for (DiskRun d : runs.values()) {
+            if (!disks.contains(d.disk) && d.journaled()) {
+                throw new MigrationException("the pass journal " + journalFile + " names disk " + d.disk + ", which"
+                        + " is not one of the disks of this run (" + String.join(", ", disks) + "): run with --abort"
+                        + " to release its snapshots and volume, then migrate again");
+            }
+        }
+        runs.keySet().retainAll(disks); // a disk with nothing left of it in the journal: forgotten
     }
 
     // --- the passes -------------------------------------------------------------------------
 
-    private void passZero() throws IOException {
-        long t0 = System.nanoTime();
-        FrozenState s = freeze(0, false);
-        openVolume(s.size());
-        long c0 = System.nanoTime();
-        CopyStats stats;
-        DiskCopy copy = DiskCopy.standard();
-        try (VirtualDisk d = source.open(s); DiskSink sink = volume.openSink(volumeFresh);
-             AutoCloseable bar = listener.copying(0, s.size(), copy::bytesDone)) {
-            stats = copy.copy(d, sink, null);
-            sink.flush();
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-        volumeFresh = false;
-        long c1 = System.nanoTime();
-        // Every pass verified while the writer runs: the whole frozen state against the target.
-        String digest = same(0, () -> {
-            try (VirtualDisk d = source.open(s)) {
-                return WholeDiskSha256.of(d, s.size());
+    /**
+     * Rounds of passes, one pass of each disk after the other, until a round is small enough. A
+     * resumed run first brings every disk to the same number of passes (a kill may have come in
+     * the middle of a round), so that the round judged is whole.
+     */
+    private void rounds() throws IOException {
+        List<DiskRun> mine = List.copyOf(runs.values());
+        int most = Math.max(1, mine.stream().mapToInt(d -> d.passes.size()).max().orElse(0));
+        for (DiskRun d : mine) {
+            while (d.passes.size() < most) {
+                onDisk(d, d::pass);
             }
-        }, () -> {
-            try (VirtualDisk t = volume.openReader()) {
-                return WholeDiskSha256.of(t, s.size());
+        }
+        while (!enough(mine)) {
+            for (DiskRun d : mine) {
+                onDisk(d, d::pass);
             }
-        });
-        long end = System.nanoTime();
-        copied(new LivePass(0, false, s.size(), 1, 512, stats.writtenBytes(), stats.readBytes(), secs(end - t0),
-                secs(c1 - c0), digest));
-        base = s;
-        unreleased.remove(s);
-    }
-
-    private void pass() throws IOException {
-        int number = passes.isEmpty() ? 0 : passes.get(passes.size() - 1).number() + 1;
-        long t0 = System.nanoTime();
-        FrozenState next = freeze(number, false);
-        openVolume(next.size());
-        LivePass p = delta(number, false, next, t0);
-        // Journaled as copied before the older state goes: a kill in between leaves the older one
-        // unreleased (released by the next run), never the journal naming a released base.
-        copied(p);
-        FrozenState older = base;
-        base = next;
-        unreleased.remove(next);
-        unreleased.add(older);
-        release(older);
-    }
-
-    private LivePass delta(int number, boolean last, FrozenState next, long t0) throws IOException {
-        if (next.size() != base.size()) {
-            throw new MigrationException("disk " + disk + " changed size during the live run (" + base.size() + " to "
-                    + next.size() + " bytes): run with --abort and migrate it again");
         }
-        ChangedRanges r = source.changedBetween(base, next);
-        long c0 = System.nanoTime();
-        RangeCopy.Stats s;
-        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-        try (VirtualDisk d = source.open(next); DiskSink sink = volume.openSink(false);
-             AutoCloseable bar = listener.copying(number, r.bytes(), done::get)) {
-            s = RangeCopy.copy(d, sink, r, done);
-            sink.flush();
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-        long c1 = System.nanoTime();
-        String digest = null;
-        if (!last) {
-            // Verified while the writer runs; the switch-over's delta is covered by the whole-disk check.
-            digest = same(number, () -> {
-                try (VirtualDisk d = source.open(next)) {
-                    return WholeDiskSha256.ofRanges(d, r);
-                }
-            }, () -> {
-                try (VirtualDisk t = volume.openReader()) {
-                    return WholeDiskSha256.ofRanges(t, r);
-                }
-            });
-        }
-        long end = System.nanoTime();
-        return new LivePass(number, last, r.bytes(), r.count(), r.granularity(), s.written(), s.read(),
-                secs(end - t0), secs(c1 - c0), digest);
-    }
-
-    /** Something a pass hashes, on one side. */
-    @FunctionalInterface
-    private interface Hashing {
-        String hash() throws IOException;
     }
 
     /**
-     * Hashes the source side here and the target side on another thread at once; returns the
-     * digest when both agree, else fails the pass.
+     * The stop decision, for the VM as a whole: after {@code --max-passes} rounds, or when the last
+     * round was below {@code --switch-below} summed over the disks (its changed bytes, or its
+     * seconds). Summed, not per disk, because the downtime is the sum: the switch-over copies the
+     * final delta of every disk one after the other while the VM is stopped, so a round whose
+     * deltas add up to the threshold forecasts a final round of about that much, which is what the
+     * admin asked for. A per-disk threshold would let N disks each bring the threshold into the
+     * downtime (N times as long); a per-disk threshold divided by N would go on making passes for
+     * a busy disk while a quiet disk already has nothing left, where the sum lets the quiet disk's
+     * near-empty delta make room for the busy one's and stops as soon as the total is small.
      */
-    private String same(int number, Hashing sourceSide, Hashing targetSide) throws IOException {
-        CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> {
-            try {
-                return targetSide.hash();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        String src;
-        String tgt;
-        try {
-            src = sourceSide.hash();
-        } finally {
-            try {
-                tgt = target.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("verification interrupted");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause()
-                        : new IOException("reading the target back failed: " + e.getCause(), e.getCause());
-            }
+    private boolean enough(List<DiskRun> mine) {
+        long changed = 0;
+        double seconds = 0;
+        int rounds = Integer.MAX_VALUE;
+        for (DiskRun d : mine) {
+            LivePass last = d.lastPass();
+            changed += last.changed();
+            seconds += last.seconds();
+            rounds = Math.min(rounds, d.passes.size());
         }
-        if (!src.equals(tgt)) {
-            throw new Mismatch("pass " + number + " does not verify: what it copied hashes " + src
-                    + " on the source and " + tgt + " on target volume " + volumeKey, src, tgt);
-        }
-        return src;
-    }
-
-    /** Source and target hash differently. */
-    private static final class Mismatch extends MigrationException {
-        final String source;
-        final String target;
-
-        Mismatch(String message, String source, String target) {
-            super(message);
-            this.source = source;
-            this.target = target;
-        }
-    }
-
-    private FrozenState freeze(int number, boolean last) throws IOException {
-        FrozenState s = last ? source.quiet(disk) : source.freeze(disk);
-        unreleased.add(s);
-        journal.append(PassEvent.frozen(number, last, s));
-        return s;
-    }
-
-    private void copied(LivePass p) throws IOException {
-        journal.append(PassEvent.copied(p));
-        passes.add(p);
-        listener.pass(p);
-    }
-
-    private boolean enough() {
-        LivePass last = passes.get(passes.size() - 1);
-        return passes.size() >= settings.maxPasses() || settings.below(last);
-    }
-
-    private void openVolume(long size) throws IOException {
-        if (volume != null) {
-            return;
-        }
-        boolean created = volumeKey == null;
-        volume = targets.open(volumeKey, size);
-        if (created) {
-            volumeKey = volume.key();
-            volumeFresh = true;
-            journal.append(PassEvent.volume(volumeKey));
-            listener.note("target: " + volume.describe());
-        }
+        LivePass round = new LivePass(rounds - 1, false, changed, 0, 0, 0, 0, seconds, 0, null);
+        return rounds >= settings.maxPasses() || settings.below(round);
     }
 
     // --- the switch-over --------------------------------------------------------------------
 
     private LiveResult switchOver() throws IOException {
-        int number = passes.get(passes.size() - 1).number() + 1;
         stopRequested = Instant.now();
         journal.append(PassEvent.power(PassEvent.STOP_REQUESTED, stopRequested, null, null));
         listener.note("switch-over: stopping the writer");
@@ -415,14 +353,27 @@ public final class LivePasses {
         stopHow = stop.how();
         journal.append(PassEvent.power(PassEvent.STOPPED, stop.done(), stop.how(), null));
         try {
-            long t0 = System.nanoTime();
-            openVolume(base.size());
-            FrozenState quiet = freeze(number, true);
-            LivePass p = delta(number, true, quiet, t0);
-            unreleased.remove(quiet);
-            copied(p);
-            verify(quiet);
-            volume.markComplete(disk, sourceDigest);
+            // Every quiet state is taken before any is read: the XAPI controller lists the changed
+            // blocks of a disk in quiet() because reading it over NBD attaches it, and the list
+            // must be made while it is not attached (xapi-integration.md section 4).
+            Map<DiskRun, FrozenState> quiet = new LinkedHashMap<>();
+            Map<DiskRun, Long> began = new LinkedHashMap<>();
+            for (DiskRun d : runs.values()) {
+                began.put(d, System.nanoTime());
+                onDisk(d, () -> {
+                    d.openVolume(d.base.size());
+                    quiet.put(d, d.freeze(d.nextNumber(), true));
+                });
+            }
+            for (DiskRun d : runs.values()) {
+                onDisk(d, () -> d.finalDelta(quiet.get(d), began.get(d)));
+            }
+            for (DiskRun d : runs.values()) {
+                onDisk(d, () -> d.verify(quiet.get(d)));
+            }
+            for (DiskRun d : runs.values()) {
+                onDisk(d, d::markComplete);
+            }
             repoint();
         } catch (IOException | RuntimeException e) {
             throw fail(e, true);
@@ -431,53 +382,45 @@ public final class LivePasses {
     }
 
     /**
-     * The repoint, journaled before and after: it is idempotent (the XAPI switch-over finishes
-     * from its own journal, the local one has nothing to do), so a run killed in the middle of it
-     * calls it again rather than starting the writer on disks it may no longer use.
+     * The repoint of every disk at once, journaled before and after: it is idempotent (the XAPI
+     * switch-over finishes from its own journal, the local one has nothing to do), so a run killed
+     * in the middle of it calls it again rather than starting the writer on disks it may no longer
+     * use.
      */
     private void repoint() throws IOException {
-        journal.append(new PassEvent(PassEvent.REPOINTING, null, null, null, Instant.now().toString(), null, null,
-                null, null, null, null, null, null, null, volumeKey, sourceDigest));
-        switchedTo = switchOver.repoint(disk, volumeKey, sourceDigest);
-        journal.append(new PassEvent(PassEvent.SWITCHED, null, null, null, Instant.now().toString(), null, null,
-                null, null, null, null, null, switchedTo, null, volumeKey, sourceDigest));
+        journal.append(PassEvent.repoint(PassEvent.REPOINTING, null));
+        repointing = true;
+        Map<String, String> digests = new LinkedHashMap<>();
+        runs.values().forEach(d -> digests.put(d.disk, d.sourceDigest));
+        switchedTo = switchOver.repoint(volumeKeys(), digests);
+        journal.append(PassEvent.repoint(PassEvent.SWITCHED, switchedTo));
+    }
+
+    private Map<String, String> volumeKeys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        runs.values().forEach(d -> keys.put(d.disk, d.volumeKey));
+        return keys;
     }
 
     /**
-     * The whole target against the whole quiet source, byte for byte ({@link QuietComparison}),
-     * the source's SHA-256 taken in the same read: one hash instead of one per side while the
-     * writer is stopped.
-     */
-    private void verify(FrozenState quiet) throws IOException {
-        listener.note("verifying the whole target against the quiet source (byte comparison, SHA-256 of the source)");
-        String digest;
-        try (VirtualDisk s = source.open(quiet); VirtualDisk t = volume.openReader()) {
-            digest = QuietComparison.compare(s, t, quiet.size(), volumeKey);
-        } catch (QuietComparison.Differs e) {
-            throw new MigrationException("verification failed: " + e.getMessage() + "; nothing was repointed", e);
-        }
-        sourceDigest = digest;
-        targetDigest = digest; // byte-equal over the same range, so the same SHA-256
-        journal.append(PassEvent.verified(sourceDigest));
-    }
-
-    /**
-     * After the repoint: the snapshots go (the base of the final delta was kept until now, so that
-     * a run killed during the switch-over resumes its passes from it), then the writer starts
+     * After the repoint: the snapshots go (the base of each final delta was kept until now, so
+     * that a run killed during the switch-over resumes its passes from it), then the writer starts
      * whatever the release did: a snapshot left over is reported, and the next run releases it.
      */
     private LiveResult startAfterRepoint() throws IOException {
-        String leftOver = null;
-        try {
-            releaseAll();
-        } catch (IOException | RuntimeException e) {
-            leftOver = e.getMessage();
+        List<String> leftOver = new ArrayList<>();
+        for (DiskRun d : runs.values()) {
+            try {
+                d.releaseAll();
+            } catch (IOException | RuntimeException e) {
+                leftOver.add(named(d, e));
+            }
         }
         LiveResult r = start();
-        if (leftOver != null) {
-            throw new LiveFailure("the disk " + disk + " moved and its writer runs on volume " + volumeKey + ", but"
-                    + " releasing a temporary snapshot failed: " + leftOver + "; run the same command again to release"
-                    + " it", r, null);
+        if (!leftOver.isEmpty()) {
+            throw new LiveFailure("the " + subject() + " moved and the writer runs on volume " + String.join(", ",
+                    volumeKeys().values()) + ", but releasing a temporary snapshot failed: " + String.join("; ",
+                    leftOver) + "; run the same command again to release it", r, null);
         }
         return r;
     }
@@ -487,23 +430,47 @@ public final class LivePasses {
         try {
             st = source.start();
         } catch (IOException | RuntimeException e) {
-            throw new LiveFailure("the switch-over repointed " + disk + " to volume " + volumeKey
-                    + " but the start failed: " + e.getMessage() + "; start it by hand", result(e.getMessage(), false),
-                    e);
+            throw new LiveFailure("the switch-over repointed " + subject() + " to volume " + String.join(", ",
+                    volumeKeys().values()) + " but the start failed: " + e.getMessage() + "; start it by hand",
+                    result(e.getMessage(), false), e);
         }
         startedOn = "new";
         journal.append(PassEvent.power(PassEvent.STARTED, st.done(), "new", null));
-        downtime = stopRequested == null ? null : secs(Duration.between(stopRequested, st.done()).toNanos());
-        listener.note(String.format("writer started on the new disk; downtime %.3f s", downtime));
+        downtime = stopRequested == null ? null : DiskRun.secs(Duration.between(stopRequested, st.done()).toNanos());
+        listener.note(String.format("writer started on the new disk%s; downtime %.3f s", runs.size() > 1 ? "s" : "",
+                downtime));
         return result(null, false);
     }
 
-    // --- failures and clean-up --------------------------------------------------------------
+    // --- failures ---------------------------------------------------------------------------
+
+    /** Something done to one disk. */
+    @FunctionalInterface
+    private interface DiskStep {
+        void run() throws IOException;
+    }
+
+    /** Runs a step of one disk; with several disks, a failure names the disk. */
+    private void onDisk(DiskRun d, DiskStep step) throws IOException {
+        try {
+            step.run();
+        } catch (IOException | RuntimeException e) {
+            if (runs.size() == 1) {
+                throw e;
+            }
+            throw new MigrationException(named(d, e), e);
+        }
+    }
+
+    private String named(DiskRun d, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        return runs.size() == 1 ? why : "disk " + d.disk + ": " + why;
+    }
 
     /**
      * After a failure: the writer started again on its old disks if it was stopped, every
-     * temporary state released, the journal reset (the next run starts at pass 0, into the same
-     * volume). Returns the exception to throw.
+     * temporary state of every disk released, the journal reset (the next run starts at pass 0,
+     * into the same volumes). Returns the exception to throw.
      */
     private LiveFailure fail(Exception e, boolean stopped) {
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -512,70 +479,57 @@ public final class LivePasses {
             try {
                 PowerEvent st = source.start();
                 startedOn = "old";
-                downtime = secs(Duration.between(stopRequested, st.done()).toNanos());
+                downtime = DiskRun.secs(Duration.between(stopRequested, st.done()).toNanos());
                 journal.append(PassEvent.power(PassEvent.STARTED, st.done(), "old", why));
             } catch (IOException | RuntimeException s) {
                 more.add("starting it again on its old disks failed too: " + s.getMessage() + "; start it by hand");
             }
         }
-        try {
-            releaseAll();
-            journal.append(PassEvent.reset(why));
-        } catch (IOException | RuntimeException c) {
-            more.add("releasing its snapshots failed: " + c.getMessage() + "; run again with --abort");
+        boolean released = true;
+        for (DiskRun d : runs.values()) {
+            try {
+                d.releaseAll();
+            } catch (IOException | RuntimeException c) {
+                released = false;
+                more.add("releasing the snapshots of " + d.disk + " failed: " + c.getMessage() + "; run again with"
+                        + " --abort");
+            }
         }
-        String message = "live migration of " + disk + " failed: " + why
+        if (released) {
+            try {
+                journal.append(PassEvent.reset(why));
+            } catch (IOException | RuntimeException c) {
+                more.add("recording the failure in " + journalFile + " failed: " + c.getMessage() + "; run again with"
+                        + " --abort");
+            }
+        }
+        String message = "live migration of " + subject() + " failed: " + why
                 + (stopped && more.isEmpty() ? "; the writer runs again on its old disks" : "")
                 + (more.isEmpty() ? "" : "; " + String.join("; ", more));
         return new LiveFailure(message, result(why, false), e);
     }
 
-    /** Releases every temporary state but the base of the next delta, journaled or found by recover. */
-    private void cleanUp() throws IOException {
-        Map<String, FrozenState> all = new LinkedHashMap<>();
-        for (FrozenState s : unreleased) {
-            all.put(s.id(), s);
-        }
-        for (FrozenState s : source.recover(disk)) {
-            all.putIfAbsent(s.id(), s);
-        }
-        for (FrozenState s : all.values()) {
-            if (base == null || !s.id().equals(base.id())) {
-                release(s);
-            }
-        }
-        unreleased.clear();
-    }
-
-    private void releaseAll() throws IOException {
-        cleanUp();
-        if (base != null) {
-            release(base);
-            base = null;
-        }
-    }
-
-    private void release(FrozenState s) throws IOException {
-        source.release(s);
-        unreleased.remove(s);
-        if (!s.quiet()) {
-            journal.append(PassEvent.released(s));
-        }
+    /** The disk, or the disks, for messages. */
+    private String subject() {
+        return runs.size() == 1 ? runs.keySet().iterator().next() : "disks " + String.join(", ", runs.keySet());
     }
 
     // --- the journal ------------------------------------------------------------------------
 
-    /** The events after the last reset; the volume key is looked for in all of them. */
+    /**
+     * The events after the last reset; each disk's volume key is looked for in all of them (a
+     * failed run's volumes are written again by the next).
+     */
     private List<PassEvent> sinceReset(List<PassEvent> all) {
         int from = 0;
         for (int i = 0; i < all.size(); i++) {
             PassEvent e = all.get(i);
             if (PassEvent.VOLUME.equals(e.event())) {
-                volumeKey = e.volume();
+                run(e.diskOr(disks.get(0))).volumeKey = e.volume();
             } else if (PassEvent.RESET.equals(e.event())) {
                 from = i + 1;
                 if ("aborted".equals(e.why())) {
-                    volumeKey = null; // destroyed by the abort
+                    runs.values().forEach(d -> d.volumeKey = null); // destroyed by the abort
                 }
             }
         }
@@ -589,61 +543,41 @@ public final class LivePasses {
 
     /** Rebuilds the run's state from the journal's events since the last reset. */
     private void replay(List<PassEvent> since) {
-        Map<Integer, FrozenState> frozen = new LinkedHashMap<>();
-        java.util.Set<String> released = new java.util.HashSet<>();
+        Map<String, List<PassEvent>> byDisk = new LinkedHashMap<>();
+        Set<String> perDisk = Set.of(PassEvent.FROZEN, PassEvent.COPIED, PassEvent.RELEASED, PassEvent.VERIFIED);
         for (PassEvent e : since) {
+            if (perDisk.contains(e.event())) {
+                byDisk.computeIfAbsent(e.diskOr(disks.get(0)), k -> new ArrayList<>()).add(e);
+                continue;
+            }
             switch (e.event()) {
-                case PassEvent.FROZEN -> {
-                    FrozenState s = e.state().toState();
-                    frozen.put(e.pass(), s);
-                    unreleased.add(s);
-                }
-                case PassEvent.COPIED -> {
-                    LivePass p = LivePass.of(e);
-                    passes.add(p);
-                    if (!p.last()) {
-                        base = frozen.get(p.number());
-                    }
-                }
-                case PassEvent.RELEASED -> {
-                    released.add(e.state().id());
-                    unreleased.removeIf(s -> s.id().equals(e.state().id()));
-                }
                 case PassEvent.STOP_REQUESTED -> stopRequested = Instant.parse(e.at());
                 case PassEvent.STOPPED -> stopHow = e.how();
-                case PassEvent.VERIFIED -> {
-                    sourceDigest = e.digest();
-                    targetDigest = e.digest();
-                }
                 case PassEvent.REPOINTING -> repointing = true;
                 case PassEvent.SWITCHED -> switchedTo = e.how();
                 case PassEvent.STARTED -> {
                     startedOn = e.how();
                     if (stopRequested != null && "new".equals(e.how())) {
-                        downtime = secs(Duration.between(stopRequested, Instant.parse(e.at())).toNanos());
+                        downtime = DiskRun.secs(Duration.between(stopRequested, Instant.parse(e.at())).toNanos());
                     }
                 }
                 default -> { }
             }
         }
-        if (base != null && released.contains(base.id())) {
-            base = null; // cannot happen with this order of journal lines; an older journal: start again at pass 0
-            passes.clear();
-        }
-        unreleased.removeIf(s -> base != null && s.id().equals(base.id()));
-        // A pass whose copy did not finish is done again: drop the passes after the base's.
-        if (!passes.isEmpty() && passes.get(passes.size() - 1).last() && switchedTo == null && !repointing) {
-            passes.remove(passes.size() - 1);
-        }
+        byDisk.forEach((disk, events) -> run(disk).replay(events, repointing || switchedTo != null));
     }
 
     private LiveResult result(String failure, boolean alreadyDone) {
-        return new LiveResult(disk, source.describe(), volumeKey, passes, stopHow, downtime, sourceDigest,
-                targetDigest, sourceDigest != null && sourceDigest.equals(targetDigest), switchedTo, startedOn,
-                failure, alreadyDone, false);
-    }
-
-    private static double secs(long nanos) {
-        return nanos / 1e9;
+        List<LiveDisk> all = runs.values().stream().map(DiskRun::result).toList();
+        if (all.size() == 1) {
+            LiveDisk d = all.get(0);
+            return new LiveResult(d.disk(), source.describe(), d.volume(), d.passes(), stopHow, downtime,
+                    d.sourceDigest(), d.targetDigest(), d.verified(), switchedTo, startedOn, failure, alreadyDone,
+                    false, all);
+        }
+        List<String> volumes = all.stream().map(LiveDisk::volume).filter(v -> v != null).toList();
+        return new LiveResult(String.join(", ", runs.keySet()), source.describe(),
+                volumes.isEmpty() ? null : String.join(", ", volumes), List.of(), stopHow, downtime, null, null,
+                all.stream().allMatch(LiveDisk::verified), switchedTo, startedOn, failure, alreadyDone, false, all);
     }
 }

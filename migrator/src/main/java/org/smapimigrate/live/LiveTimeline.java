@@ -112,7 +112,14 @@ public record LiveTimeline(List<DowntimePart> downtimeParts, int snapshotsTaken,
                 continue;
             }
             Instant at = Instant.parse(e.at());
-            out.add(new DowntimePart(name, Duration.between(from, at).toNanos() / 1e9));
+            double seconds = Duration.between(from, at).toNanos() / 1e9;
+            DowntimePart last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.name().equals(name)) {
+                // A VM of several disks: their final deltas (or their checks) one after the other are one part.
+                out.set(out.size() - 1, new DowntimePart(name, last.seconds() + seconds));
+            } else {
+                out.add(new DowntimePart(name, seconds));
+            }
             from = at;
             if (PassEvent.STARTED.equals(e.event())) {
                 break;

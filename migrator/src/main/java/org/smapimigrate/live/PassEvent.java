@@ -26,11 +26,15 @@ import java.util.Map;
  * @param volume      {@value #VOLUME}: the target volume's key (every pass writes into it)
  * @param digest      {@value #VERIFIED}: {@code sha256:HEX} of the quiet source and of the whole target;
  *                    {@value #COPIED}: of what the pass copied, on both sides
+ * @param disk        the disk (VDI uuid) a per-disk line is about ({@value #VOLUME}, {@value #FROZEN},
+ *                    {@value #COPIED}, {@value #RELEASED}, {@value #VERIFIED}); null on the VM's lines (power,
+ *                    repoint, reset) and in journals written before a run could move several disks, whose
+ *                    lines are all about their one disk
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PassEvent(String event, Integer pass, Boolean last, JournaledState state, String at, Long changed,
                         Integer ranges, Integer granularity, Long written, Long read, Double seconds,
-                        Double copySeconds, String how, String why, String volume, String digest) {
+                        Double copySeconds, String how, String why, String volume, String digest, String disk) {
     public static final String VOLUME = "volume";
     public static final String FROZEN = "frozen";
     public static final String COPIED = "copied";
@@ -45,40 +49,51 @@ public record PassEvent(String event, Integer pass, Boolean last, JournaledState
     /** The run failed or was aborted and cleaned up (snapshots released, source running): the next starts at pass 0. */
     public static final String RESET = "reset";
 
-    static PassEvent volume(String key) {
+    static PassEvent volume(String disk, String key) {
         return new PassEvent(VOLUME, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
-                null, null, null, key, null);
+                null, null, null, key, null, disk);
     }
 
     static PassEvent frozen(int pass, boolean isFinal, FrozenState s) {
         return new PassEvent(FROZEN, pass, isFinal ? true : null, JournaledState.of(s), s.frozenAt().toString(),
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, s.disk());
     }
 
-    static PassEvent copied(LivePass p) {
+    static PassEvent copied(String disk, LivePass p) {
         return new PassEvent(COPIED, p.number(), p.last() ? true : null, null, Instant.now().toString(), p.changed(),
                 p.ranges(), p.granularity(), p.written(), p.read(), p.seconds(), p.copySeconds(), null, null, null,
-                p.digest());
+                p.digest(), disk);
     }
 
     static PassEvent released(FrozenState s) {
         return new PassEvent(RELEASED, null, null, JournaledState.of(s), Instant.now().toString(), null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, s.disk());
     }
 
     static PassEvent power(String event, Instant at, String how, String why) {
         return new PassEvent(event, null, null, null, at.toString(), null, null, null, null, null, null, null, how,
-                why, null, null);
+                why, null, null, null);
     }
 
-    static PassEvent verified(String digest) {
+    static PassEvent verified(String disk, String digest) {
         return new PassEvent(VERIFIED, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
-                null, null, null, null, digest);
+                null, null, null, null, digest, disk);
     }
 
     static PassEvent reset(String why) {
         return new PassEvent(RESET, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
-                null, null, why, null, null);
+                null, null, why, null, null, null);
+    }
+
+    /** The repoint began ({@code how}: null) or is done ({@code how}: what the switch-over said). */
+    static PassEvent repoint(String event, String how) {
+        return new PassEvent(event, null, null, null, Instant.now().toString(), null, null, null, null, null, null,
+                null, how, null, null, null, null);
+    }
+
+    /** The disk this line is about: its own field, else its state's, else {@code only} (an older journal). */
+    String diskOr(String only) {
+        return disk != null ? disk : state != null ? state.disk() : only;
     }
 
     boolean isFinal() {

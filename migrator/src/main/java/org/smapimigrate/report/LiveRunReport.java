@@ -3,13 +3,15 @@ package org.smapimigrate.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.smapimigrate.live.LiveDisk;
 import org.smapimigrate.live.LivePass;
 import org.smapimigrate.live.LiveResult;
 
 /**
  * The text report of a live migration (issue 13): one line per pass (bytes that changed, ranges,
  * bytes written, seconds, copy rate), the stop, the downtime (stop requested to writer started),
- * the verification and where the writer runs now. Everything from outside (descriptions, hook
+ * the verification and where the writer runs now; a VM of several disks has each disk's passes and
+ * verification, then its one stop and downtime. Everything from outside (descriptions, hook
  * output in a failure) goes through {@link TerminalText#escape}.
  */
 public final class LiveRunReport {
@@ -30,7 +32,8 @@ public final class LiveRunReport {
 
     public static List<String> lines(LiveResult r) {
         List<String> out = new ArrayList<>();
-        out.add("live migration of disk " + TerminalText.escape(r.disk()) + " from " + TerminalText.escape(r.source())
+        out.add("live migration of " + (r.disks().size() > 1 ? r.disks().size() + " disks, " : "disk ")
+                + TerminalText.escape(r.disk()) + " from " + TerminalText.escape(r.source())
                 + (r.volume() == null ? "" : " into volume " + TerminalText.escape(r.volume())));
         if (r.aborted()) {
             out.add("  aborted: every snapshot released, the target volume destroyed, the writer on its old disk");
@@ -42,6 +45,12 @@ public final class LiveRunReport {
             out.add(header());
             for (LivePass p : r.passes()) {
                 out.add(passLine(p));
+            }
+        }
+        if (r.disks().size() > 1) {
+            // A VM of several disks: each disk's passes and verification; the stop and downtime below are the VM's.
+            for (LiveDisk d : r.disks()) {
+                out.addAll(diskLines(d));
             }
         }
         out.add("  passes before the switch-over: " + r.livePasses());
@@ -60,10 +69,29 @@ public final class LiveRunReport {
             out.add("  switch-over: " + TerminalText.escape(r.switchedTo()));
         }
         if (r.startedOn() != null) {
-            out.add("  writer started on its " + ("new".equals(r.startedOn()) ? "new disk" : "old disk"));
+            out.add("  writer started on its " + ("new".equals(r.startedOn()) ? "new disk" : "old disk")
+                    + (r.disks().size() > 1 ? "s" : ""));
         }
         if (r.failure() != null) {
             out.add("  failed: " + TerminalText.escape(r.failure()));
+        }
+        return out;
+    }
+
+    /** One disk of a VM's live run: its volume, its passes, its verification. */
+    static List<String> diskLines(LiveDisk d) {
+        List<String> out = new ArrayList<>();
+        out.add("  disk " + TerminalText.escape(d.disk()) + (d.volume() == null ? "" : " into volume "
+                + TerminalText.escape(d.volume())));
+        if (!d.passes().isEmpty()) {
+            out.add(header());
+            for (LivePass p : d.passes()) {
+                out.add(passLine(p));
+            }
+        }
+        if (d.sourceDigest() != null) {
+            out.add("    verification: " + (d.verified() ? "target equals the quiet source, " + d.sourceDigest()
+                    : "MISMATCH: source " + d.sourceDigest() + ", target " + d.targetDigest()));
         }
         return out;
     }

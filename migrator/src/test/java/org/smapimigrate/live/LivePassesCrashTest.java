@@ -45,7 +45,7 @@ import org.smapimigrate.disk.VirtualDisk;
 class LivePassesCrashTest {
     private static final int SIZE = 256 * 1024;
 
-    @TempDir
+    @TempDir(factory = MemoryTempDir.class)
     Path tmp;
 
     /** What a SIGKILL does to the engine: nothing catches it, nothing runs after it. */
@@ -317,7 +317,7 @@ class LivePassesCrashTest {
 
     /** One "process" of the migration over the same source, target directory and journal. */
     private LiveResult run(ModelSource src, Steps steps, Path volumes, List<String> repointed) throws IOException {
-        LivePasses.Targets targets = (key, size) -> {
+        LivePasses.Targets targets = (disk, key, size) -> {
             steps.tick("target");
             Path f = volumes.resolve(key == null ? UUID.randomUUID().toString() : key);
             if (key == null) {
@@ -327,8 +327,9 @@ class LivePassesCrashTest {
             }
             return new Files1(f, steps);
         };
-        LivePasses.SwitchOver repoint = (disk, key, digest) -> {
+        LivePasses.SwitchOver repoint = (keys, digests) -> {
             steps.tick("repoint");
+            String key = keys.get("disk");
             if (!repointed.contains(key)) {
                 repointed.add(key);
             }
@@ -417,11 +418,11 @@ class LivePassesCrashTest {
     }
 
     private LiveResult abort(ModelSource src, Steps steps, Path volumes) throws IOException {
-        LivePasses.Targets targets = (key, size) -> {
+        LivePasses.Targets targets = (disk, key, size) -> {
             steps.tick("target");
             return new Files1(volumes.resolve(key), steps);
         };
-        return new LivePasses(src, "disk", tmp.resolve("journal"), targets, (d, k, g) -> "no",
+        return new LivePasses(src, "disk", tmp.resolve("journal"), targets, (k, g) -> "no",
                 new LiveSettings(-1, null, 3, new StopPolicy(Duration.ofSeconds(1), false)), null).abort();
     }
 

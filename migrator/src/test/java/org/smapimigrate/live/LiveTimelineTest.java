@@ -18,7 +18,11 @@ class LiveTimelineTest {
     static final Instant T = Instant.parse("2026-12-06T03:00:00Z");
 
     static FrozenState state(String id, boolean quiet) {
-        return new FrozenState("d", id, quiet, 1 << 20, T, Map.of());
+        return state("d", id, quiet);
+    }
+
+    static FrozenState state(String disk, String id, boolean quiet) {
+        return new FrozenState(disk, id, quiet, 1 << 20, T, Map.of());
     }
 
     static PassEvent at(String event, double s, String how) {
@@ -26,20 +30,22 @@ class LiveTimelineTest {
     }
 
     static PassEvent copied(int pass, boolean last, double s) {
-        PassEvent c = PassEvent.copied(new LivePass(pass, last, 1, 1, 512, 1, 1, 0.1, 0.1, null));
-        return new PassEvent(c.event(), c.pass(), c.last(), null, T.plusNanos((long) (s * 1e9)).toString(), c.changed(),
-                c.ranges(), c.granularity(), c.written(), c.read(), c.seconds(), c.copySeconds(), null, null, null, null);
+        return copied("d", pass, last, s);
+    }
+
+    static PassEvent copied(String disk, int pass, boolean last, double s) {
+        return stamped(PassEvent.copied(disk, new LivePass(pass, last, 1, 1, 512, 1, 1, 0.1, 0.1, null)), s);
     }
 
     static PassEvent stamped(PassEvent e, double s) {
         return new PassEvent(e.event(), e.pass(), e.last(), e.state(), T.plusNanos((long) (s * 1e9)).toString(),
                 e.changed(), e.ranges(), e.granularity(), e.written(), e.read(), e.seconds(), e.copySeconds(), e.how(),
-                e.why(), e.volume(), e.digest());
+                e.why(), e.volume(), e.digest(), e.disk());
     }
 
     /** Passes 0 and 1 with their snapshots, the first released after pass 1. */
     static List<PassEvent> passes() {
-        return new ArrayList<>(List.of(PassEvent.volume("v"), PassEvent.frozen(0, false, state("s0", false)),
+        return new ArrayList<>(List.of(PassEvent.volume("d", "v"), PassEvent.frozen(0, false, state("s0", false)),
                 copied(0, false, 1), PassEvent.frozen(1, false, state("s1", false)), copied(1, false, 2),
                 PassEvent.released(state("s0", false))));
     }
@@ -48,11 +54,9 @@ class LiveTimelineTest {
     void aSwitchOverInFiveParts() {
         List<PassEvent> j = passes();
         j.addAll(List.of(at(PassEvent.STOP_REQUESTED, 10, null), at(PassEvent.STOPPED, 10.5, "hook"),
-                PassEvent.frozen(2, true, state("q", true)), copied(2, true, 10.75), stamped(PassEvent.verified("x"), 11.5),
-                stamped(new PassEvent(PassEvent.REPOINTING, null, null, null, T.toString(), null, null, null, null,
-                        null, null, null, null, null, "v", "x"), 11.6),
-                stamped(new PassEvent(PassEvent.SWITCHED, null, null, null, T.toString(), null, null, null, null, null,
-                        null, null, "to v", null, "v", "x"), 11.75),
+                PassEvent.frozen(2, true, state("q", true)), copied(2, true, 10.75), stamped(PassEvent.verified("d", "x"), 11.5),
+                stamped(PassEvent.repoint(PassEvent.REPOINTING, null), 11.6),
+                stamped(PassEvent.repoint(PassEvent.SWITCHED, "to v"), 11.75),
                 stamped(PassEvent.released(state("s1", false)), 11.8), at(PassEvent.STARTED, 12, "new")));
         LiveTimeline t = LiveTimeline.of(j);
         assertEquals(List.of(new LiveTimeline.DowntimePart(LiveTimeline.STOP, 0.5),
@@ -63,6 +67,33 @@ class LiveTimelineTest {
         assertEquals(2, t.snapshotsTaken(), "the quiet disk is no snapshot");
         assertEquals(2, t.snapshotsReleased());
         assertEquals(0, t.snapshotsLeft());
+    }
+
+    /**
+     * A VM of two disks stopped once: its final deltas one after the other are one part, so are its
+     * checks; the parts add up to the downtime.
+     */
+    @Test
+    void aSwitchOverOfTwoDisksIsStillFiveParts() {
+        List<PassEvent> j = new ArrayList<>(List.of(PassEvent.volume("a", "va"), PassEvent.volume("b", "vb"),
+                PassEvent.frozen(0, false, state("a", "a0", false)), copied("a", 0, false, 1),
+                PassEvent.frozen(0, false, state("b", "b0", false)), copied("b", 0, false, 2)));
+        j.addAll(List.of(at(PassEvent.STOP_REQUESTED, 10, null), at(PassEvent.STOPPED, 10.5, "clean"),
+                PassEvent.frozen(1, true, state("a", "a", true)), PassEvent.frozen(1, true, state("b", "b", true)),
+                copied("a", 1, true, 10.75), copied("b", 1, true, 11), stamped(PassEvent.verified("a", "x"), 11.5),
+                stamped(PassEvent.verified("b", "y"), 12), stamped(PassEvent.repoint(PassEvent.REPOINTING, null), 12.1),
+                stamped(PassEvent.repoint(PassEvent.SWITCHED, "to va, vb"), 12.25),
+                stamped(PassEvent.released(state("a", "a0", false)), 12.3),
+                stamped(PassEvent.released(state("b", "b0", false)), 12.4), at(PassEvent.STARTED, 12.5, "new")));
+        LiveTimeline t = LiveTimeline.of(j);
+        assertEquals(List.of(new LiveTimeline.DowntimePart(LiveTimeline.STOP, 0.5),
+                new LiveTimeline.DowntimePart(LiveTimeline.FINAL_DELTA, 0.5),
+                new LiveTimeline.DowntimePart(LiveTimeline.CHECK, 1),
+                new LiveTimeline.DowntimePart(LiveTimeline.REPOINT, 0.25),
+                new LiveTimeline.DowntimePart(LiveTimeline.START, 0.25)), t.downtimeParts());
+        assertEquals(2.5, t.downtimeParts().stream().mapToDouble(LiveTimeline.DowntimePart::seconds).sum(), 1e-9);
+        assertEquals(2, t.snapshotsTaken());
+        assertEquals(2, t.snapshotsReleased());
     }
 
     @Test

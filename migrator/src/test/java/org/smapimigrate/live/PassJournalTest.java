@@ -29,7 +29,7 @@ class PassJournalTest {
         FrozenState s = new FrozenState("d", "snap", false, 4096, Instant.parse("2026-12-06T00:00:00Z"),
                 Map.of("base", "b"));
         try (PassJournal j = PassJournal.open(f)) {
-            j.append(PassEvent.volume("vol"));
+            j.append(PassEvent.volume("d", "vol"));
             j.append(PassEvent.frozen(0, false, s));
             IOException locked = assertThrows(IOException.class, () -> PassJournal.open(f));
             assertTrue(locked.getMessage().contains("another run"), locked.getMessage());
@@ -40,6 +40,7 @@ class PassJournalTest {
             assertEquals(2, j.events().size());
             assertEquals(s, j.events().get(1).state().toState());
             assertEquals("vol", j.events().get(0).volume());
+            assertEquals("d", j.events().get(0).disk(), "a per-disk line names its disk");
         }
         assertTrue(Files.size(f) < before, "the torn line is cut off");
         Files.writeString(f, "garbage\n{\"event\":\"reset\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);

@@ -79,19 +79,37 @@ public final class XapiSourceController implements SourceController {
         this.vmUuid = vmUuid;
     }
 
-    /** The VDI uuids of the VM's disks (Disk VBDs that are not empty), in userdevice order. */
+    /**
+     * The VDI uuids of the VM's disks, in userdevice order, chosen as the offline VM migration
+     * chooses them (VmDiscovery): Disk VBDs that are not empty and have a VDI; CD drives and empty
+     * drives are left alone; a VDI behind two VBDs counts once. A disk the offline migration would
+     * refuse (missing, not managed, a {@code cbt_metadata} VDI, encrypted) refuses the live run
+     * too, naming the device.
+     */
     public static List<String> disksOf(XapiSession session, String vmUuid) throws IOException {
         XapiRecords r = new XapiRecords(session);
         Vm vm = r.byUuid(XapiClass.VM, vmUuid);
-        TreeMap<Integer, String> out = new TreeMap<>();
+        List<Vbd> vbds = new ArrayList<>();
         for (String ref : vm.vbds()) {
-            Vbd b = r.get(XapiClass.VBD, ref);
-            if (b.type().equalsIgnoreCase("Disk") && !b.empty()) {
-                int slot = b.userdevice().matches("\\d{1,3}") ? Integer.parseInt(b.userdevice()) : 1000 + out.size();
-                out.put(slot, r.get(XapiClass.VDI, b.vdi()).uuid());
-            }
+            vbds.add(r.get(XapiClass.VBD, ref));
         }
-        return List.copyOf(out.values());
+        vbds.sort(java.util.Comparator.comparingInt((Vbd b) -> b.userdevice().matches("\\d{1,3}")
+                ? Integer.parseInt(b.userdevice()) : 1000).thenComparing(Vbd::userdevice).thenComparing(Vbd::uuid));
+        Set<String> out = new LinkedHashSet<>();
+        for (Vbd b : vbds) {
+            if (!b.isDisk() || b.empty() || b.vdi() == null || b.vdi().equals("OpaqueRef:NULL")) {
+                continue;
+            }
+            Vdi v = r.get(XapiClass.VDI, b.vdi());
+            if (!v.isMigratable() || v.isEncrypted()) {
+                throw new IOException("VM " + vmUuid + ", device " + OneLine.of(b.userdevice(), 20) + ": VDI " + v.uuid()
+                        + " is " + (v.isEncrypted() ? "encrypted (sm_config key_hash)" : v.missing() ? "missing"
+                        : !v.managed() ? "not managed" : "of type " + OneLine.of(v.type(), 40)) + " and cannot be"
+                        + " moved; plan the VM (smapi-migrate plan --vm) to see what blocks it");
+            }
+            out.add(v.uuid());
+        }
+        return List.copyOf(out);
     }
 
     @Override

@@ -91,13 +91,14 @@ public final class XapiSwitchOver {
         Vm vm = r.byUuid(XapiClass.VM, vmUuid);
         List<VmPlan.PlannedVbd> vbds = new ArrayList<>();
         List<VmPlan.PlannedDisk> planned = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
         for (String ref : vm.vbds()) {
             Vbd b = r.get(XapiClass.VBD, ref);
             String vdiUuid = b.empty() ? null : r.get(XapiClass.VDI, b.vdi()).uuid();
             boolean move = vdiUuid != null && disks.contains(vdiUuid) && b.type().equalsIgnoreCase("Disk");
             vbds.add(new VmPlan.PlannedVbd(b.uuid(), b.userdevice(), b.type(), b.mode(), b.bootable(), b.empty(), vdiUuid,
                     move, move ? null : "not a disk of this live migration"));
-            if (move) {
+            if (move && seen.add(vdiUuid)) { // a VDI behind two VBDs is registered once
                 Vdi v = r.get(XapiClass.VDI, b.vdi());
                 Map<String, String> oc = new TreeMap<>(v.otherConfig());
                 oc.remove(XapiSourceController.MARK_KEY);

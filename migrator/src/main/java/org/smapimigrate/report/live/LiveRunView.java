@@ -50,11 +50,14 @@ public record LiveRunView(List<Disk> disks, String stop, Double downtimeSeconds,
         downtimeParts = List.copyOf(downtimeParts);
     }
 
-    /** A run of one disk, with what its journal told ({@link LiveTimeline#UNKNOWN} when nothing). */
+    /** A run (of one disk or a VM's several), with what its journal told ({@link LiveTimeline#UNKNOWN} when nothing). */
     public static LiveRunView of(LiveResult r, LiveTimeline t) {
-        Disk d = new Disk(r.disk(), r.source(), r.volume(), r.passes(), r.sourceDigest(), r.targetDigest(),
-                r.verified());
-        return new LiveRunView(List.of(d), r.stop(), r.downtimeSeconds(), t.downtimeParts(), r.switchedTo(),
+        List<Disk> disks = r.disks().size() > 1
+                ? r.disks().stream().map(d -> new Disk(d.disk(), r.source(), d.volume(), d.passes(), d.sourceDigest(),
+                        d.targetDigest(), d.verified())).toList()
+                : List.of(new Disk(r.disk(), r.source(), r.volume(), r.passes(), r.sourceDigest(), r.targetDigest(),
+                        r.verified()));
+        return new LiveRunView(disks, r.stop(), r.downtimeSeconds(), t.downtimeParts(), r.switchedTo(),
                 r.startedOn(), r.failure(), r.alreadyDone(), r.aborted(), t.snapshotsTaken(), t.snapshotsReleased());
     }
 

@@ -43,12 +43,12 @@ class LivePassesXapiTest {
     private static LivePasses passes(LiveXapiPool pool, XapiSession s, XapiSourceController c, Path state,
                                      int maxPasses, List<String> notes) throws Exception {
         String v3SrUuid = pool.xapi.db().get("SR", pool.v3Sr).path("uuid").asText();
-        LivePasses.Targets targets = (key, size) -> TargetVolume.open(pool.target(), key, pool.diskUuid, "db disk",
+        LivePasses.Targets targets = (disk, key, size) -> TargetVolume.open(pool.target(), key, disk, "db disk",
                 size);
-        LivePasses.SwitchOver repoint = (disk, key, digest) -> {
+        LivePasses.SwitchOver repoint = (keys, digests) -> {
             Map<String, String> moved = new XapiSwitchOver(s, pool.xapi.url(), pool.vmUuid, v3SrUuid, state)
-                    .repoint(Map.of(disk, key), Map.of(disk, digest), events(notes));
-            return "VBD repointed to VDI " + moved.get(disk);
+                    .repoint(keys, digests, events(notes));
+            return "VBD repointed to VDI " + moved.get(pool.diskUuid);
         };
         LiveSettings settings = new LiveSettings(-1, null, maxPasses, new StopPolicy(Duration.ofSeconds(20), false));
         return new LivePasses(c, pool.diskUuid, state.resolve("live.passes"), targets, repoint, settings,
