@@ -337,12 +337,15 @@ public final class DiskCopy {
         }
     }
 
-    /** Vectorised comparison against a shared zero buffer, a few GiB/s. */
+    /**
+     * Vectorised comparison against a shared zero buffer, a few GiB/s; in granule-sized slices,
+     * so only the small zero buffer is ever touched ({@link Zeros#SMALL}).
+     */
     static boolean isAllZero(ByteBuffer buf) {
         int pos = buf.position();
         int end = buf.limit();
         while (pos < end) {
-            int n = Math.min(Zeros.SIZE, end - pos);
+            int n = Math.min(Zeros.SMALL, end - pos);
             if (buf.slice(pos, n).mismatch(Zeros.of(n)) != -1) {
                 return false;
             }

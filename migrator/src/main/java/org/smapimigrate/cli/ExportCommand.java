@@ -35,6 +35,16 @@ final class ExportCommand implements Callable<Integer> {
     static final String HEADER = "Flatten one VDI (its whole VHD chain) into a raw image, a device or an NBD export.";
     static final String SOURCE_LABEL = "VHD_FILE|NBD_URI";
 
+    /**
+     * Copy geometry: 4 buffers of 512 KiB, not the standard 8 of 1 MiB. One reader and one writer
+     * need only a few buffers between them, and every page of a new buffer is a page fault: on
+     * the 2-core VM this is measured on, 10 to 40 us each, so the standard 8 MiB were 2,048
+     * faults (20 to 80 ms) before the first chunk moved. A 3 GiB/40% export: 7,850 -> 6,370
+     * page faults and no slower (interleaved runs; the report of branch speed-export).
+     */
+    static final int CHUNK = 512 << 10;
+    static final int BUFFERS = 4;
+
     private CommandSpec spec;
 
     private ExportCommand() {
@@ -118,7 +128,7 @@ final class ExportCommand implements Callable<Integer> {
                 : Targets.isNbdUri(vhdFile) ? SourceRepositories.openNbd(vhdFile, tlsCerts)
                 : SourceRepositories.openVhdFile(Path.of(vhdFile))) {
             Warnings.print(disk, spec.commandLine().getErr());
-            DiskCopy copy = DiskCopy.standard();
+            DiskCopy copy = new DiskCopy(CHUNK, BUFFERS, true);
             CopyStats stats;
             boolean toStdout = output.equals("-");
             Path outFile = Targets.isNbdUri(output) || toStdout ? null : Path.of(output);
