@@ -121,6 +121,58 @@ class DiskCopyTest {
         assertArrayEquals(expected, dst.bytes);
     }
 
+    @Property(tries = 60)
+    void exactlyTheAllZeroGranulesOfDataAreLeftUnwritten(
+            @ForAll @IntRange(min = 1, max = 24) int granules,
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 1024) int chunkSectors) throws IOException {
+        // The model: a 64 KiB granule (aligned to disk offsets) of allocated data is written
+        // unless every byte of it is zero.
+        int granule = DiskCopy.ZERO_GRANULE;
+        Random r = new Random(seed);
+        int sectors = granules * granule / 512 - r.nextInt(128); // the last granule may be short
+        MemoryDisk src = new MemoryDisk(sectors);
+        byte[] all = new byte[sectors * 512];
+        for (int g = 0; g * granule < all.length; g++) {
+            int end = Math.min(all.length, (g + 1) * granule);
+            switch (r.nextInt(3)) {
+                case 0 -> { } // all zeros
+                case 1 -> all[g * granule + r.nextInt(end - g * granule)] = (byte) (1 + r.nextInt(255)); // one byte
+                default -> {
+                    byte[] data = new byte[end - g * granule];
+                    r.nextBytes(data);
+                    System.arraycopy(data, 0, all, g * granule, data.length);
+                }
+            }
+        }
+        src.write(0, all);
+        boolean[] written = new boolean[all.length];
+        MemorySink dst = new MemorySink(all.length, true) {
+            @Override
+            public void write(ByteBuffer b, long offset) {
+                Arrays.fill(written, (int) offset, (int) offset + b.remaining(), true);
+                super.write(b, offset);
+            }
+        };
+        new DiskCopy(chunkSectors * 512, 3, true).copy(src, dst, null);
+
+        assertArrayEquals(all, dst.bytes);
+        // The source is one extent, so chunks start at multiples of the chunk size; a granule
+        // that a chunk boundary cuts is judged piece by piece.
+        int chunk = chunkSectors * 512;
+        for (int from = 0; from < all.length; ) {
+            int to = Math.min(all.length, Math.min((from / granule + 1) * granule, (from / chunk + 1) * chunk));
+            boolean zero = true;
+            for (int i = from; i < to && zero; i++) {
+                zero = all[i] == 0;
+            }
+            for (int i = from; i < to; i++) {
+                assertEquals(!zero, written[i], "range " + from + ".." + to + ", byte " + i);
+            }
+            from = to;
+        }
+    }
+
     @Test
     void zeroRunsInsideDataStayHolesOnASparseTarget(@TempDir Path dir) throws IOException {
         // A raw-like source reports everything as data; 64 KiB zero granules must not be written.

@@ -52,9 +52,9 @@ class TarballTest {
             assertEquals(1, top.size(), "one top directory: " + top);
             home = top.get(0);
         }
-        // Only what the launcher (readlink, dirname) and the bundled plugin (python3) run.
+        // Only what the launcher (readlink, for a symbolic link) and the bundled plugin (python3) run.
         tools = Files.createDirectories(dir.resolve("tools"));
-        for (String tool : List.of("readlink", "dirname", "python3")) {
+        for (String tool : List.of("readlink", "python3")) {
             Files.createSymbolicLink(tools.resolve(tool), onPath(tool));
         }
     }
@@ -108,21 +108,48 @@ class TarballTest {
         assertEquals(-1L, Files.mismatch(exported, volumes.get(0)), "volume differs from the export");
     }
 
+    @Test
+    void startsThroughChainsOfSymbolicLinksAndWithoutReadlinkWhenThereIsNone() throws Exception {
+        // A link into a bin directory on PATH, pointing at a relative link: the launcher follows
+        // both to find the runtime and the archive (-Xshare:on refuses to start without them).
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Path relative = links.resolve("relative");
+        Files.deleteIfExists(relative);
+        Files.createSymbolicLink(relative, links.relativize(home.resolve(Launcher.PATH)));
+        Path onPath = Files.createDirectories(dir.resolve("usr-local-bin")).resolve("smapi-migrate");
+        Files.deleteIfExists(onPath);
+        Files.createSymbolicLink(onPath, relative);
+        Run linked = run(onPath, tools, Map.of("SMAPI_MIGRATE_JAVA_OPTS", "-Xshare:on"), "--version");
+        assertEquals(0, linked.code, linked.output);
+        assertTrue(linked.output.startsWith("smapi-migrate "), linked.output);
+
+        // Started directly, the launcher runs no other program (readlink, dirname: 5 to 10 ms each).
+        Path empty = Files.createDirectories(dir.resolve("empty-path"));
+        Run direct = run(home.resolve(Launcher.PATH), empty, Map.of("SMAPI_MIGRATE_JAVA_OPTS", "-Xshare:on"),
+                "--version");
+        assertEquals(0, direct.code, direct.output);
+        assertTrue(direct.output.startsWith("smapi-migrate "), direct.output);
+    }
+
     record Run(int code, String output) {
     }
 
-    /** Runs bin/smapi-migrate with PATH holding only the tools directory and no JAVA_HOME. */
     static Run run(Map<String, String> env, String... args) throws Exception {
+        return run(home.resolve(Launcher.PATH), tools, env, args);
+    }
+
+    /** Runs the launcher with PATH holding only {@code path} (no java) and no JAVA_HOME. */
+    static Run run(Path launcher, Path path, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(home.resolve(Launcher.PATH).toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().remove("JAVA_HOME");
         pb.environment().remove("SMAPI_MIGRATE_JAVA_OPTS");
         pb.environment().remove("SMAPI_MIGRATE_BUNDLED_PLUGINS");
-        pb.environment().put("PATH", tools.toString());
+        pb.environment().put("PATH", path.toString());
         pb.environment().putAll(env);
-        assertFalse(Files.exists(tools.resolve("java")), "the PATH must hold no java");
+        assertFalse(Files.exists(path.resolve("java")), "the PATH must hold no java");
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes());

@@ -27,7 +27,7 @@ final class Subcommands {
         return switch (name) {
             case "scan" -> "Show the VDIs, snapshot chains, leftovers and problems of a SMAPIv1 SR,"
                     + " or a pool's SRs and VMs.";
-            case "export" -> "Flatten one VDI (its whole VHD chain) into a raw image, a device or an NBD export.";
+            case "export" -> ExportCommand.HEADER;
             case "serve" -> "Serve SMAPIv1 VDIs as read-only NBD exports (one per VDI), for any NBD client.";
             case "plan" -> "Plan a migration: steps, bytes, target space, time and risks.";
             case "migrate" -> "Copy VDIs into new volumes of a SMAPIv3 SR, verified byte for byte.";
@@ -48,7 +48,7 @@ final class Subcommands {
     static Object create(String name) {
         return switch (name) {
             case "scan" -> new ScanCommand();
-            case "export" -> new ExportCommand();
+            case "export" -> ExportCommand.command();
             case "serve" -> new ServeCommand();
             case "plan" -> new PlanCommand();
             case "migrate" -> new MigrateCommand();
