@@ -49,7 +49,10 @@ jvm="$jvm -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 # is measured on a first touch of a 4 KiB page costs 10 to 40 us, and the heap was a fifth of a
 # run's page faults (3 GiB export: 5,132 -> 4,003 faults, qemu-img convert makes 4,572). Not for
 # the long commands: their peak RSS is bounded (--jobs 8) and 2 MiB pages would add to it.
-short="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
+# A kernel built without them (no /sys/kernel/mm/transparent_hugepage) would make the JVM print
+# a warning at every start, so the option is only given where the kernel has them.
+short="-XX:TieredStopAtLevel=1"
+[ -e /sys/kernel/mm/transparent_hugepage/enabled ] && short="$short -XX:+UseTransparentHugePages"
 case "${1:-}" in
     -h|--help|help|-V|--version|export) jvm="$jvm $short" ;;
     *) case "${2:-}" in -h|--help) jvm="$jvm $short" ;; esac ;;
