@@ -69,9 +69,9 @@ class SparseReadBackTest {
             }
             try (RawFileDisk d = RawFileDisk.openSkippingHoles(file, size)) {
                 DiskDigest skipping = new DiskHasher(DiskCopy.standard()).digest(d);
-                // Split between two readers, as the verify step reads a file target.
+                // Split between two readers that do not look for zeros, as the verify step reads a file target.
                 BlockChecks skippingChecks = BlockChecker.of(d,
-                        List.of(new DiskCopy(1 << 20, 3, true), new DiskCopy(1 << 20, 3, true)));
+                        List.of(new DiskCopy(1 << 20, 3, false), new DiskCopy(1 << 20, 3, false)));
                 assertEquals(new DigestModel(model).whole, full.whole(), "full read against the model");
                 assertTrue(full.compare(skipping).matches(), full.compare(skipping).describe());
                 assertTrue(fullChecks.compare(skippingChecks).matches(), fullChecks.compare(skippingChecks).describe());
