@@ -72,7 +72,7 @@ public final class FileHoles {
         Process p = null;
         if (Files.isRegularFile(path)) {
             try {
-                p = new ProcessBuilder("python3", "-S", "-c", SCRIPT, path.toString(), Long.toString(size))
+                p = new ProcessBuilder(python(), "-S", "-c", SCRIPT, path.toString(), Long.toString(size))
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 p.getOutputStream().close();
             } catch (IOException e) {
@@ -81,6 +81,17 @@ public final class FileHoles {
         }
         return new FileHoles(path, size, p);
     }
+
+    /**
+     * The system's Python, as the plugins' {@code #!/usr/bin/python3} lines name it, else the
+     * first on PATH: a version manager's shim on PATH (pyenv's is a bash script) can take longer
+     * to start than the reading it would save.
+     */
+    static String python() {
+        return Files.isExecutable(SYSTEM_PYTHON) ? SYSTEM_PYTHON.toString() : "python3";
+    }
+
+    private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
 
     /**
      * The data runs (kind {@link ExtentKind#DATA}), ascending and apart, inside the first
