@@ -165,6 +165,9 @@ final class StepWork {
         VolumePlugin p = target.plugin();
         Volume v = p.volumeCreate(target.sr(), c.name(), c.description() + " "
                 + VolumeKeys.inProgress(plan.id(), c.id()), c.size(), false);
+        if (target.createAnswersAsStat(v)) {
+            volumes.known(v); // the bundled plugin's create answer is its stat record: no Volume.stat
+        }
         PausePoint.reached(pause, "created", c.id());
         return StepOutcome.on(v.key(), uuidOf(v));
     }

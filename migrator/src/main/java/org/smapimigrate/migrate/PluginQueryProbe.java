@@ -73,7 +73,8 @@ public final class PluginQueryProbe implements TargetProbe {
                 free = store.getUsableSpace();
                 total = store.getTotalSpace();
             }
-            where = "bundled plugin " + name + ", SR at " + srDirectory;
+            where = (name.equals(BundledPluginRoot.VOLUME_PLUGIN) ? TargetCapabilities.BUNDLED_DESCRIPTION
+                    : "bundled plugin " + name + ", ") + "SR at " + srDirectory;
         }
         return new TargetCapabilities(where + (q.version() == null ? "" : " (version " + q.version() + ")"),
                 q.features(), methods, free, total, null, name.contains("zfs"));
