@@ -1,8 +1,6 @@
 package org.smapimigrate.disk;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Java has no {@code SEEK_DATA}, so a short Python script (python3 -S, standard library only;
  * Python is what xapi-storage plugins run on, so it is there wherever a plugin is) makes the calls
- * and prints one {@code OFFSET LENGTH} line per data run, then {@code end}. It is started at once
- * and answered later ({@link #dataRuns}), so it runs while the caller does other work. Its output
+ * and prints one {@code OFFSET LENGTH} line per data run, then {@code end}, when the extents are
+ * first asked for ({@link #dataRuns}): about what starting Python costs (tens of ms). Its output
  * is checked (ascending, inside the file, ending in {@code end}); anything else, a missing Python,
  * or a time limit passed, gives no map: then every byte is read, as before.
  */
@@ -53,33 +51,69 @@ public final class FileHoles {
 
     private final Path path;
     private final long size;
-    private final Process process;
     private List<Extent> runs;
     private boolean done;
 
-    private FileHoles(Path path, long size, Process process) {
+    private FileHoles(Path path, long size) {
         this.path = path;
         this.size = size;
-        this.process = process;
     }
 
     /**
-     * Starts mapping the first {@code size} bytes of {@code path}; for anything but a regular file
-     * (a block device has no holes to find) or when Python cannot start, the map is empty-handed
-     * and {@link #dataRuns} answers null.
+     * The holes of the first {@code size} bytes of {@code path}, found the first time
+     * {@link #dataRuns} is asked (a reader that never asks for extents costs no process). For
+     * anything but a regular file (a block device has no holes to find), or when Python cannot
+     * start, {@link #dataRuns} answers null.
      */
-    public static FileHoles start(Path path, long size) {
-        Process p = null;
-        if (Files.isRegularFile(path)) {
-            try {
-                p = new ProcessBuilder(python(), "-S", "-c", SCRIPT, path.toString(), Long.toString(size))
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                p.getOutputStream().close();
-            } catch (IOException e) {
-                p = null;
+    public static FileHoles of(Path path, long size) {
+        return new FileHoles(path, size);
+    }
+
+    /**
+     * The data runs (kind {@link ExtentKind#DATA}), ascending and apart, inside the first
+     * {@code size} bytes; everything between them is a hole. Null when the file could not be
+     * mapped: then all of it must be read. Runs the helper the first time.
+     */
+    public synchronized List<Extent> dataRuns() {
+        if (!done) {
+            done = true;
+            runs = Files.isRegularFile(path) ? map() : null;
+        }
+        return runs;
+    }
+
+    private List<Extent> map() {
+        Path out = null;
+        Process process = null;
+        try {
+            // Into a file, not a pipe: the time limit holds even if the helper blocks, and a long
+            // answer cannot fill a pipe nobody reads yet.
+            out = Files.createTempFile("smapi-migrate-holes", ".txt");
+            process = new ProcessBuilder(python(), "-S", "-c", SCRIPT, path.toString(), Long.toString(size))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile()).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(TIME_LIMIT_MS, TimeUnit.MILLISECONDS) || process.exitValue() != 0
+                    || Files.size(out) > OUTPUT_LIMIT) {
+                return null;
+            }
+            return parse(Files.readString(out, StandardCharsets.US_ASCII), size);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a temporary file left behind: nothing depends on it
+                }
             }
         }
-        return new FileHoles(path, size, p);
     }
 
     /**
@@ -92,49 +126,6 @@ public final class FileHoles {
     }
 
     private static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
-
-    /**
-     * The data runs (kind {@link ExtentKind#DATA}), ascending and apart, inside the first
-     * {@code size} bytes; everything between them is a hole. Null when the file could not be
-     * mapped: then all of it must be read. Waits for the helper the first time.
-     */
-    public synchronized List<Extent> dataRuns() {
-        if (!done) {
-            done = true;
-            runs = process == null ? null : collect();
-        }
-        return runs;
-    }
-
-    private List<Extent> collect() {
-        try {
-            byte[] out = readAll(process.getInputStream());
-            if (!process.waitFor(TIME_LIMIT_MS, TimeUnit.MILLISECONDS) || process.exitValue() != 0 || out == null) {
-                return null;
-            }
-            return parse(new String(out, StandardCharsets.US_ASCII), size);
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            process.destroyForcibly();
-        }
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (b.size() + n > OUTPUT_LIMIT) {
-                return null;
-            }
-            b.write(buf, 0, n);
-        }
-        return b.toByteArray();
-    }
 
     /** The helper's output as data runs, or null if it is not exactly what the script prints. */
     static List<Extent> parse(String text, long size) {
@@ -211,14 +202,6 @@ public final class FileHoles {
             }
         }
         return lo;
-    }
-
-    /** Stops the helper if nobody asked for its answer. */
-    public synchronized void close() {
-        if (!done && process != null) {
-            process.destroyForcibly();
-        }
-        done = true;
     }
 
     @Override

@@ -47,13 +47,13 @@ public final class RawFileDisk implements VirtualDisk {
     }
 
     /**
-     * {@link #open(Path, long)} for a read-back: the holes of the file (found by {@link FileHoles},
-     * started now, answered when the first extents are asked for) are reported as unallocated, so
-     * a copy or hash reads only what the file holds. The file must not change while it is read.
+     * {@link #open(Path, long)} for a read-back: the holes of the file (found by {@link FileHoles}
+     * when the extents are first asked for) are reported as unallocated, so a copy or hash reads
+     * only what the file holds. The file must not change while it is read.
      */
     public static RawFileDisk openSkippingHoles(Path path, long size) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-        return new RawFileDisk(path, ch, size, FileHoles.start(path, size));
+        return new RawFileDisk(path, ch, size, FileHoles.of(path, size));
     }
 
     public Path path() {
@@ -102,9 +102,6 @@ public final class RawFileDisk implements VirtualDisk {
 
     @Override
     public void close() throws IOException {
-        if (holes != null) {
-            holes.close();
-        }
         channel.close();
     }
 }
