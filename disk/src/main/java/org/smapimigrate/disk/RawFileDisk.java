@@ -16,18 +16,21 @@ public final class RawFileDisk implements VirtualDisk {
     private final Path path;
     private final FileChannel channel;
     private final long size;
+    /** Where the file has holes (they read as zeros: no need to read them); null: read everything. */
+    private final FileHoles holes;
 
-    private RawFileDisk(Path path, FileChannel channel, long size) {
+    private RawFileDisk(Path path, FileChannel channel, long size, FileHoles holes) {
         this.path = path;
         this.channel = channel;
         this.size = size;
+        this.holes = holes;
     }
 
     /** Opens {@code path} read-only; its size is the file's (or block device's) size. */
     public static RawFileDisk open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            return new RawFileDisk(path, ch, ch.size());
+            return new RawFileDisk(path, ch, ch.size(), null);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -40,7 +43,17 @@ public final class RawFileDisk implements VirtualDisk {
      */
     public static RawFileDisk open(Path path, long size) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-        return new RawFileDisk(path, ch, size);
+        return new RawFileDisk(path, ch, size, null);
+    }
+
+    /**
+     * {@link #open(Path, long)} for a read-back: the holes of the file (found by {@link FileHoles}
+     * when the extents are first asked for) are reported as unallocated, so a copy or hash reads
+     * only what the file holds. The file must not change while it is read.
+     */
+    public static RawFileDisk openSkippingHoles(Path path, long size) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return new RawFileDisk(path, ch, size, FileHoles.of(path, size));
     }
 
     public Path path() {
@@ -79,7 +92,7 @@ public final class RawFileDisk implements VirtualDisk {
         if (offset < 0 || length < 0 || offset + length > size) {
             throw new IllegalArgumentException("extent range outside " + path);
         }
-        return length == 0 ? List.of() : List.of(new Extent(offset, length, ExtentKind.DATA));
+        return FileHoles.cut(holes == null ? null : holes.dataRuns(), offset, length);
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class SmapiMigrate {
             System.out.println(Version.line());
             System.exit(0);
         }
+        // A real run keeps Plugin.Query answers between runs (QueryStore); tests calling run() do not.
+        org.smapimigrate.plugin.QueryStore.enableDefault();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

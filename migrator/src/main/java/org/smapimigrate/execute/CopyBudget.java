@@ -39,13 +39,16 @@ final class CopyBudget {
 
     /**
      * {@code parts} read-only pipelines that together hold what one copy holds (each at least 3
-     * buffers of the job's chunk): for a read-back split between readers (BlockChecker).
+     * buffers of the job's chunk): for a read-back split between readers (BlockChecker). They do
+     * not look for zeros in what they read: the check of zero bytes is their CRC like any other,
+     * so a zero scan would be a second pass over every byte for nothing, and the holes of a file
+     * volume are not read at all (FileHoles).
      */
     java.util.List<DiskCopy> readers(int parts) {
         int each = Math.max(3, BUFFERS / Math.max(1, parts));
         java.util.List<DiskCopy> out = new java.util.ArrayList<>();
         for (int i = 0; i < parts; i++) {
-            out.add(new DiskCopy(chunk, each, true));
+            out.add(new DiskCopy(chunk, each, false));
         }
         return out;
     }

@@ -49,6 +49,12 @@ final class RunVolumes {
         return v;
     }
 
+    /** Takes {@code v} as what Volume.stat says of it (a create answer that is a stat record). */
+    void known(Volume v) {
+        stats.put(v.key(), v);
+        keysSet.remove(v.key());
+    }
+
     /** Forgets what Volume.stat said of {@code key} (after a resize). */
     void changed(String key) {
         stats.remove(key);

@@ -47,11 +47,13 @@ public final class PluginQueryProbe implements TargetProbe {
         VolumePlugin plugin = root.volumePlugin(name);
         CallLog.Mark before = CallLog.process().mark();
         QueryResult q = plugin.query();
-        // Plugin.Query is asked once per process: if this answer came from that cache, the call
-        // cost is what the process's calls took on average so far.
+        // Plugin.Query is asked once per process (and, kept on disk, once a day): if this answer
+        // came from a cache, the call cost is what the process's calls took on average so far,
+        // or what the Query took when it was asked.
         List<CallLog.Call> ran = CallLog.process().since(before);
         List<CallLog.Call> all = ran.isEmpty() ? CallLog.process().since(new CallLog.Mark(0)) : ran;
-        callSeconds = all.stream().mapToDouble(CallLog.Call::seconds).average().orElse(0);
+        callSeconds = all.isEmpty() ? plugin.querySeconds()
+                : all.stream().mapToDouble(CallLog.Call::seconds).average().orElse(0);
         List<String> methods = new ArrayList<>();
         for (String m : METHODS) {
             if (plugin.has(m)) {
@@ -71,7 +73,8 @@ public final class PluginQueryProbe implements TargetProbe {
                 free = store.getUsableSpace();
                 total = store.getTotalSpace();
             }
-            where = "bundled plugin " + name + ", SR at " + srDirectory;
+            where = (name.equals(BundledPluginRoot.VOLUME_PLUGIN) ? TargetCapabilities.BUNDLED_DESCRIPTION
+                    : "bundled plugin " + name + ", ") + "SR at " + srDirectory;
         }
         return new TargetCapabilities(where + (q.version() == null ? "" : " (version " + q.version() + ")"),
                 q.features(), methods, free, total, null, name.contains("zfs"));

@@ -66,6 +66,31 @@ public record TargetSr(PluginRoot root, VolumePlugin plugin, Map<String, String>
         return plugin;
     }
 
+    /**
+     * True when {@code created}, the answer of this SR's Volume.create, is what Volume.stat would
+     * answer, so that the stat XAPI makes before its first Datapath call (smapiv3-interface.md
+     * section 6: upstream simple-file's create answer names the wrong file) can be spared: only
+     * for the bundled plugin, which builds both answers with one function (dirvol.py
+     * {@code volume_record}), and only when the answer's one URI names the volume's own file in the
+     * SR directory ({@code DIR/KEY.raw}), so even a changed plugin cannot send the copy elsewhere.
+     */
+    public boolean createAnswersAsStat(org.smapimigrate.plugin.Volume created) {
+        String dir = configuration.get("path");
+        if (!plugin.name().equals(BundledPluginRoot.VOLUME_PLUGIN) || dir == null || created.uri() == null
+                || created.uri().size() != 1 || created.key() == null || created.keys() == null) {
+            return false;
+        }
+        try {
+            java.net.URI u = new java.net.URI(created.uri().get(0));
+            Path own = Path.of(dir).toAbsolutePath().normalize().resolve(created.key() + ".raw");
+            return "raw+file".equals(u.getScheme()) && u.getRawQuery() == null && u.getRawFragment() == null
+                    && (u.getAuthority() == null || u.getAuthority().isEmpty()) && u.getPath() != null
+                    && Path.of(u.getPath()).equals(own) && own.getParent().equals(Path.of(dir).toAbsolutePath().normalize());
+        } catch (java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** For messages: {@code org.smapimigrate.dirvol SR file:///srv/sr}. */
     public String describe() {
         return plugin.name() + " SR " + sr;

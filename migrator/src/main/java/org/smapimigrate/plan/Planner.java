@@ -73,9 +73,9 @@ public final class Planner {
         Totals totals = new Totals(inv.vdis().size(), selection.selected.size(), migrated,
                 selection.selected.size() - migrated, chosen.made.size(), chosen.carriers(), virtual, copy,
                 chosen.copyUpperBound(), verify, space, basis,
-                tp.secondsFor(copy + VerifyReads.bytes(chosen.steps.steps()), PluginCalls.of(chosen.steps.steps())),
-                figures(ideal, caps.canKeepTrees(), tp), figures(flat, caps.canCreate(), tp),
-                PluginCalls.of(chosen.steps.steps()));
+                tp.secondsFor(copy + VerifyReads.bytes(chosen.steps.steps()), PluginCalls.of(chosen.steps.steps(), caps.createAnswersAsStat())),
+                figures(ideal, caps.canKeepTrees(), tp, caps), figures(flat, caps.canCreate(), tp, caps),
+                PluginCalls.of(chosen.steps.steps(), caps.createAnswersAsStat()));
 
         List<SourceNode> nodes = nodes(forest, selection, chosen, req);
         List<Risk> risks = new RiskFinder(forest, selection, req, strategy, chosen, totals).risks();
@@ -94,11 +94,11 @@ public final class Planner {
         return out;
     }
 
-    private static StrategyFigures figures(Layout l, boolean available, Throughput tp) {
+    private static StrategyFigures figures(Layout l, boolean available, Throughput tp, TargetCapabilities caps) {
         long copy = l.bytesToCopy();
         long sharing = l.strategy == Strategy.PRESERVE ? copy : l.spaceWithoutSharing();
         return new StrategyFigures(available, copy, l.copyUpperBound(), sharing, l.spaceWithoutSharing(),
-                l.made.size(), tp.secondsFor(copy + VerifyReads.bytes(l.steps.steps()), PluginCalls.of(l.steps.steps())));
+                l.made.size(), tp.secondsFor(copy + VerifyReads.bytes(l.steps.steps()), PluginCalls.of(l.steps.steps(), caps.createAnswersAsStat())));
     }
 
     /** Every image in tree order (roots by uuid, children by uuid), then any no root reaches. */

@@ -33,6 +33,17 @@ public record TargetCapabilities(String description, List<String> features, List
         methods = methods == null ? null : List.copyOf(methods);
     }
 
+    /** How the probe describes the bundled plugin's SR (migrate.PluginQueryProbe). */
+    public static final String BUNDLED_DESCRIPTION = "bundled plugin org.smapimigrate.dirvol, ";
+
+    /**
+     * True for the bundled plugin, whose Volume.create answers with the very record Volume.stat
+     * gives, so a run needs no Volume.stat after creating a volume (PluginCalls, execute.RunVolumes).
+     */
+    public boolean createAnswersAsStat() {
+        return description != null && description.startsWith(BUNDLED_DESCRIPTION);
+    }
+
     /** Everything the planner can use, with unknown space: for comparisons and tests. */
     public static TargetCapabilities full(String description) {
         return new TargetCapabilities(description, List.of(VDI_CREATE, VDI_SNAPSHOT, VDI_CLONE, VDI_RESIZE),

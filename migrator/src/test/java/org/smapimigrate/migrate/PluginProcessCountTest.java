@@ -37,11 +37,13 @@ class PluginProcessCountTest {
     /**
      * What a fresh bundled SR needs, one process per call (issue 10 aims at 8; PluginCalls says why
      * each is there and why 8 cannot be reached without giving up a guarantee):
-     * Plugin.Query, SR.create, SR.attach, Volume.create, Volume.stat, Datapath.attach, activate,
-     * deactivate, detach, Volume.set vdi-type, Volume.set of our record (the completion mark),
-     * Volume.set_description (the in-progress marker goes).
+     * Plugin.Query (once per process here; a real run keeps its answer between runs, QueryStore),
+     * SR.create, SR.attach, Volume.create (its answer is the bundled plugin's stat record: no
+     * Volume.stat), Datapath.attach, activate, deactivate, detach, Volume.set vdi-type (beside
+     * the copy), Volume.set of our record (the completion mark), Volume.set_description (the
+     * in-progress marker goes).
      */
-    static final int MOST = 12;
+    static final int MOST = 11;
 
     /** A copy of {@code real} whose method executables log themselves to {@code log}, then exec the real ones. */
     static Path loggingRoot(Path real, Path dir, Path log) throws IOException {
@@ -82,7 +84,8 @@ class PluginProcessCountTest {
         assertTrue(calls.size() <= MOST, calls.size() + " plugin processes: " + calls);
         assertEquals(1, count(calls, "Plugin.Query"), "probed once for plan and run: " + calls);
         assertEquals(1, count(calls, "SR.attach"), "one SR.attach: " + calls);
-        assertEquals(1, count(calls, "Volume.stat"), calls.toString());
+        assertEquals(0, count(calls, "Volume.stat"), "the bundled plugin's create answer is its stat: " + calls);
+        assertTrue(calls.size() - count(calls, "Plugin.Query") <= 10, "with the Query answer kept: " + calls);
         assertEquals(0, count(calls, "Datapath.open") + count(calls, "Datapath.close"),
                 "persistent attachments are neither opened nor closed: " + calls);
         assertEquals(1, count(calls, "Datapath.attach"), "copy and read-back share one attachment: " + calls);

@@ -160,7 +160,8 @@ public final class VolumeAttachment implements Closeable {
         if (have < size) {
             throw new IOException(path + ": the attached volume has " + have + " bytes, expected " + size);
         }
-        return RawFileDisk.open(path, size);
+        // Holes of the volume read as zeros: the read-back reads what it holds, not its size.
+        return RawFileDisk.openSkippingHoles(path, size);
     }
 
     /** A description of what is attached, for reports: {@code File /path}. */

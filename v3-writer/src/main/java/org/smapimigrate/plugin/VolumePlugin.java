@@ -46,7 +46,15 @@ public final class VolumePlugin {
      * queries a plugin when it registers it, not before every call (main.ml, {@code QueryImpl}).
      */
     public QueryResult query() throws IOException {
-        return QueryCache.get(client, () -> client.call("Plugin.Query", params(), QueryResult.class));
+        return QueryCache.get(client, () -> client.call("Plugin.Query", params())).result();
+    }
+
+    /**
+     * What one call of this plugin takes, as its Plugin.Query took (now or, for a kept answer,
+     * when it was asked): the price of a call in the plan's estimate.
+     */
+    public double querySeconds() throws IOException {
+        return QueryCache.get(client, () -> client.call("Plugin.Query", params())).seconds();
     }
 
     /** {@code SR.create}: returns the configuration to keep and pass to {@link #srAttach}. */
