@@ -133,9 +133,7 @@ class BatchKillTest {
      */
     private void killed(Path jobs, Path state, Path log, int afterVolumes, int thenMillis, boolean tryLock)
             throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "org.smapimigrate.cli.SmapiMigrate", "batch", "run", jobs.toString(), "--json")
+        Process p = new ProcessBuilder(ChildJvm.smapiMigrate(List.of(), List.of("batch", "run", jobs.toString(), "--json")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);

@@ -69,16 +69,14 @@ class BatchPoolCliTest {
                 + "    target: { target-sr: v3 }\n");
         Path state = dir.resolve("state");
 
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<Process> runs = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         try {
             for (String[] h : List.of(new String[] {"host-a", rootA.toString()}, new String[] {"host-b", rootB.toString()})) {
                 Path log = dir.resolve(h[0] + ".jsonl");
                 logs.add(log);
-                runs.add(new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                        "org.smapimigrate.cli.SmapiMigrate", "batch", "run", jobs.toString(), "--state",
-                        state.toString(), "--host", h[0], "--host-root", h[1], "--json")
+                runs.add(new ProcessBuilder(ChildJvm.smapiMigrate(List.of(), List.of("batch", "run", jobs.toString(),
+                        "--state", state.toString(), "--host", h[0], "--host-root", h[1], "--json")))
                         .redirectOutput(log.toFile()).redirectError(dir.resolve(h[0] + ".err").toFile()).start());
             }
             for (int i = 0; i < 2; i++) {

@@ -222,10 +222,7 @@ final class PlanRuns {
     /** As above, running {@code whilePaused} (e.g. reading the process list) before the signal. */
     static String stoppedAt(List<String> args, String pause, Path log, boolean sigint, WhilePaused whilePaused)
             throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "-Dsmapi-migrate.test.pause=" + pause, "org.smapimigrate.cli.SmapiMigrate"));
-        cmd.addAll(args);
+        List<String> cmd = ChildJvm.smapiMigrate(List.of("-Dsmapi-migrate.test.pause=" + pause), args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             for (int i = 0; i < 1200 && p.isAlive(); i++) {

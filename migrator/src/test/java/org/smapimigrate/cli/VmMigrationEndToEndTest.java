@@ -191,13 +191,8 @@ class VmMigrationEndToEndTest {
     }
 
     private static Process child(List<String> args, String pause, Path log) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
-        if (pause != null) {
-            cmd.add("-Dsmapi-migrate.test.pause=" + pause);
-        }
-        cmd.add("org.smapimigrate.cli.SmapiMigrate");
-        cmd.addAll(args);
+        List<String> cmd = ChildJvm.smapiMigrate(pause == null ? List.of() : List.of("-Dsmapi-migrate.test.pause=" + pause),
+                args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -29,6 +29,11 @@ import org.smapimigrate.xapi.standin.XapiStandIn;
  *
  * <p>Expected content comes from qemu: each VDI's writes replayed with qemu-io onto a raw file,
  * hashed with sha256sum; never from our reader.
+ *
+ * <p>The lvm2 work (loop device, PV, VG, LVs) and the qemu-io replays are done once per JVM
+ * ({@link SharedData}, 2 to 4 s a fixture): the same writes give the same bytes each time. Every
+ * fixture has its own copy of the PV image and of the contents, and writes its file SR's VHDs
+ * itself, so the source files a test hashes before and after are its own.
  */
 final class VmPoolFixture implements AutoCloseable {
     static final long MIB = 1 << 20;
@@ -69,6 +74,45 @@ final class VmPoolFixture implements AutoCloseable {
             List.of(new W(4 * MIB, 2 * MIB, 0x51), new W(20 * MIB, 4096, 0x52)),
             List.of(new W(0, 4096, 0x61), new W(23 * MIB, MIB, 0x62)));
 
+    /**
+     * Made once per JVM: the VDI uuids (each chain's five, in {@link #chain} order), the LVM SR's
+     * uuid (its VG's name is in the PV), the PV image as lvm2 laid it out with the data disk's
+     * chain in its LVs, and qemu's content and SHA-256 of each VDI. Read only once made.
+     */
+    private static final class SharedData {
+        final String[] root = uuids();
+        final String[] data = uuids();
+        final String lvmSrUuid = UUID.randomUUID().toString();
+        final Map<String, String> expected = new LinkedHashMap<>();
+        final Map<String, Path> contents = new LinkedHashMap<>();
+        Path pvImage;
+    }
+
+    private static SharedData shared;
+
+    private static synchronized SharedData shared() throws Exception {
+        if (shared == null) {
+            Path d = Files.createTempDirectory("smapi-vm-pool-fixture");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
+            SharedData s = new SharedData();
+            s.pvImage = lvmImage(d, s.lvmSrUuid, s.data);
+            expect(d, s.root, ROOT_SIZE, ROOT_LAYERS, s.expected, s.contents);
+            expect(d, s.data, DATA_SIZE, DATA_LAYERS, s.expected, s.contents);
+            shared = s;
+        }
+        return shared;
+    }
+
+    private static void deleteTree(Path d) {
+        try (var files = Files.walk(d)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind at JVM exit
+        }
+    }
+
     private VmPoolFixture(XapiStandIn xapi, Path dir) throws IOException {
         this.xapi = xapi;
         this.dir = dir;
@@ -95,8 +139,9 @@ final class VmPoolFixture implements AutoCloseable {
         fileSr = xapi.addSr("ext", "Local storage", Map.of("device", "/dev/sda3"),
                 Map.of("physical_size", 100L << 30, "physical_utilisation", 40L << 30));
         fileSrUuid = uuidOf("SR", fileSr);
+        SharedData data = shared();
         lvmSr = xapi.addSr("lvm", "LVM on sdb", Map.of("device", "/dev/sdb"),
-                Map.of("physical_size", 200L << 30, "physical_utilisation", 150L << 30));
+                Map.of("physical_size", 200L << 30, "physical_utilisation", 150L << 30, "uuid", data.lvmSrUuid));
         lvmSrUuid = uuidOf("SR", lvmSr);
         xapi.addSr("iso", "ISO library", Map.of("location", "/srv/iso"), Map.of("content_type", "iso"));
         Path plugins = StandIns.bundledPluginRoot();
@@ -106,16 +151,24 @@ final class VmPoolFixture implements AutoCloseable {
         Files.createDirectories(pluginLink.getParent());
         Files.createSymbolicLink(pluginLink, plugins);
 
-        String[] r = uuids();
-        String[] d = uuids();
+        String[] r = data.root;
+        String[] d = data.data;
         Path mount = Files.createDirectories(hostRoot.resolve("var/run/sr-mount").resolve(fileSrUuid));
         chain(r, ROOT_SIZE, ROOT_LAYERS, (uuid) -> mount.resolve(uuid + ".vhd"));
         try (var s = Files.list(mount)) {
             s.forEach(sourceFiles::add);
         }
-        lvmChain(d);
-        expect(r, ROOT_SIZE, ROOT_LAYERS);
-        expect(d, DATA_SIZE, DATA_LAYERS);
+        // The data disk's chain as a host's /dev/sdb under the host root.
+        Path dev = Files.createDirectories(hostRoot.resolve("dev")).resolve("sdb");
+        Files.copy(data.pvImage, dev);
+        sourceFiles.add(dev);
+        expected.putAll(data.expected);
+        // The stand-in's export_raw_vdi serves a VDI's data as the SR holds it: the same bytes.
+        for (Map.Entry<String, Path> e : data.contents.entrySet()) {
+            Path content = dir.resolve("content-" + e.getKey() + ".raw");
+            ExternalCommand.check(List.of("cp", "--sparse=always", e.getValue().toString(), content.toString()));
+            contents.put(e.getKey(), content);
+        }
 
         String[] times = {"20260101T10:00:00Z", "20260201T10:00:00Z"};
         rootDisk = vdi(fileSr, r[4], "app root", ROOT_SIZE, Map.of("name_description", "system disk",
@@ -200,8 +253,8 @@ final class VmPoolFixture implements AutoCloseable {
         }
     }
 
-    /** The data disk's chain in LVs of VG_XenStorage-<lvm SR>, as a host's /dev/sdb under the host root. */
-    private void lvmChain(String[] d) throws Exception {
+    /** The data disk's chain {@code d} in LVs of VG_XenStorage-<lvm SR>: a PV image in {@code dir}. */
+    private static Path lvmImage(Path dir, String lvmSrUuid, String[] d) throws Exception {
         String vg = "VG_XenStorage-" + lvmSrUuid;
         Path vhds = Files.createDirectories(dir.resolve("lvm-vhds"));
         // Named as /dev/mapper nodes, so the parent locators read as on a host (smapiv1-layout.md).
@@ -223,14 +276,15 @@ final class VmPoolFixture implements AutoCloseable {
                 s.writeLv("VHD-" + u, 0, image);
                 s.writeLv("VHD-" + u, lvSize.get(u) - 512, Arrays.copyOfRange(image, image.length - 512, image.length));
             }
-            Path dev = Files.createDirectories(hostRoot.resolve("dev")).resolve("sdb");
-            Files.copy(s.image(0), dev);
-            sourceFiles.add(dev);
+            Path pv = dir.resolve("pv.img");
+            Files.copy(s.image(0), pv);
+            return pv;
         }
     }
 
     /** Each VDI's content by qemu-io on a raw file, hashed by sha256sum: snapshot i holds layers 0..i, the leaf all. */
-    private void expect(String[] c, long size, List<List<W>> layers) throws Exception {
+    private static void expect(Path dir, String[] c, long size, List<List<W>> layers, Map<String, String> expected,
+                               Map<String, Path> contents) throws Exception {
         String qemuImg = ExternalCommand.require("qemu-img", "qemu-utils");
         String qemuIo = ExternalCommand.require("qemu-io", "qemu-utils");
         Path raw = dir.resolve("expected-" + c[4] + ".raw");
@@ -244,7 +298,6 @@ final class VmPoolFixture implements AutoCloseable {
             cmd.add(raw.toString());
             ExternalCommand.check(cmd);
             expected.put(c[vdiAfterLayer[i]], sha256sum(raw));
-            // The stand-in's export_raw_vdi serves a VDI's data as the SR holds it: the same bytes.
             Path content = dir.resolve("content-" + c[vdiAfterLayer[i]] + ".raw");
             ExternalCommand.check(List.of("cp", "--sparse=always", raw.toString(), content.toString()));
             contents.put(c[vdiAfterLayer[i]], content);
